@@ -1,0 +1,253 @@
+"""Validation of Atlas tables: schema, types, ranges, keys and referential integrity.
+
+Every problem names the file, the row (line number as a user sees it) and the column, in
+Dutch. ``coerce_table`` is the single place where raw values become typed columns; source
+readers and the builder both call it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from nabij.errors import InputError, Problem
+from nabij.tables import TABLES, Column, TableSpec
+
+MAX_PROBLEMS_PER_CHECK = 20
+
+_TRUE = {"true", "1", "ja", "j", "yes", "waar", "t"}
+_FALSE = {"false", "0", "nee", "n", "no", "onwaar", "f", ""}
+
+
+def _rows(mask: np.ndarray, row_offset: int) -> list[int]:
+    idx = np.flatnonzero(mask)[:MAX_PROBLEMS_PER_CHECK]
+    return [int(i) + row_offset for i in idx]
+
+
+def _as_number(s: pd.Series, decimal_comma: bool) -> pd.Series:
+    if s.dtype.kind in "iuf":
+        return s.astype(float)
+    if s.dtype.kind == "b":
+        return s.astype(float)
+    txt = s.astype("string").str.strip()
+    if decimal_comma:
+        txt = txt.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return pd.to_numeric(txt, errors="coerce").astype(float)
+
+
+def _coerce_column(
+    col: Column, s: pd.Series, file: str, row_offset: int, decimal_comma: bool
+) -> tuple[pd.Series, list[Problem]]:
+    problems: list[Problem] = []
+    if s.dtype == object or str(s.dtype).startswith("string"):
+        raw = s.astype("string").str.strip()
+        missing = raw.isna() | (raw == "")
+    else:
+        raw = s
+        missing = s.isna()
+    missing_arr = missing.to_numpy(dtype=bool)
+
+    if col.dtype in ("int", "float"):
+        num = _as_number(s, decimal_comma)
+        bad = ~missing_arr & num.isna().to_numpy()
+        for r in _rows(bad, row_offset):
+            val = s.iloc[r - row_offset]
+            problems.append(Problem(f"'{val}' is geen getal", file, r, col.name))
+        if col.min is not None:
+            low = (num < col.min).to_numpy()
+            for r in _rows(low, row_offset):
+                problems.append(Problem(
+                    f"waarde {num.iloc[r - row_offset]:g} is kleiner dan {col.min:g}"
+                    + (" (buiten Nederland)" if col.name in ("lat", "lon") else ""),
+                    file, r, col.name))
+        if col.max is not None:
+            high = (num > col.max).to_numpy()
+            for r in _rows(high, row_offset):
+                problems.append(Problem(
+                    f"waarde {num.iloc[r - row_offset]:g} is groter dan {col.max:g}"
+                    + (" (buiten Nederland)" if col.name in ("lat", "lon") else ""),
+                    file, r, col.name))
+        if col.dtype == "int":
+            filled = num.fillna(0).to_numpy()
+            frac = ~num.isna().to_numpy() & (np.abs(filled - np.round(filled)) > 1e-9)
+            for r in _rows(frac, row_offset):
+                problems.append(Problem(
+                    f"'{s.iloc[r - row_offset]}' moet een geheel getal zijn", file, r, col.name))
+            out = num.round().astype("Int64")
+        else:
+            out = num
+    elif col.dtype == "bool":
+        txt = raw.astype("string").str.lower().fillna("")
+        ok = txt.isin(_TRUE | _FALSE).to_numpy()
+        for r in _rows(~ok, row_offset):
+            problems.append(Problem(
+                f"'{s.iloc[r - row_offset]}' is geen ja/nee-waarde", file, r, col.name))
+        out = txt.isin(_TRUE).astype(bool)
+        missing_arr = np.zeros(len(s), dtype=bool)
+    else:  # str
+        out = raw.astype("string")
+        if s.dtype.kind == "f":  # codes read as floats by a careless writer: 1011.0 -> "1011"
+            out = s.map(lambda v: "" if pd.isna(v) else f"{v:.0f}" if float(v).is_integer()
+                        else str(v)).astype("string")
+        if col.pattern:
+            okp = out.fillna("").str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
+            bad = ~okp & ~missing_arr
+            for r in _rows(bad, row_offset):
+                problems.append(Problem(
+                    f"ongeldige code '{out.iloc[r - row_offset]}' (verwacht patroon "
+                    f"{_pattern_hint(col)})", file, r, col.name))
+        if col.choices:
+            okc = out.fillna("").isin(col.choices).to_numpy()
+            bad = ~okc & ~missing_arr
+            for r in _rows(bad, row_offset):
+                problems.append(Problem(
+                    f"onbekende waarde '{out.iloc[r - row_offset]}' (toegestaan: "
+                    f"{', '.join(col.choices)})", file, r, col.name))
+        out = out.where(~missing, None) if col.nullable else out
+
+    if not col.nullable:
+        for r in _rows(missing_arr, row_offset):
+            problems.append(Problem("waarde ontbreekt", file, r, col.name))
+    return out, problems
+
+
+def _pattern_hint(col: Column) -> str:
+    hints = {
+        "gemeente": "GM0363",
+        "gemeente_a": "GM0363",
+        "gemeente_b": "GM0363",
+        "pc4": "1011",
+        "pc4_a": "1011",
+        "pc4_b": "1011",
+        "jeugdregio": "JZ13",
+        "swv": "PO 27-07",
+        "swv_po": "PO 27-07",
+        "swv_vo": "VO 27-08",
+        "brin": "00AA",
+        "clusters": "3;4",
+    }
+    return f"zoals {hints[col.name]}" if col.name in hints else col.pattern or ""
+
+
+def coerce_table(
+    spec: TableSpec,
+    df: pd.DataFrame,
+    file: str | None = None,
+    row_offset: int = 2,
+    decimal_comma: bool = False,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check and type one table against its spec; return the typed frame and the problems.
+
+    ``row_offset`` is the line number of the first data row (2 for a CSV with a header).
+    Extra columns are kept as they are.
+    """
+    file = file or spec.file
+    problems: list[Problem] = []
+    df = df.reset_index(drop=True)
+    missing = [c.name for c in spec.columns if c.required and c.name not in df.columns]
+    if missing:
+        return df, [Problem(
+            f"verplichte kolom(men) ontbreken: {', '.join(missing)} "
+            f"(gevonden: {', '.join(map(str, df.columns)) or 'geen'})", file, 1, missing[0])]
+    out = {}
+    for col in spec.columns:
+        if col.name not in df.columns:
+            continue
+        out[col.name], p = _coerce_column(col, df[col.name], file, row_offset, decimal_comma)
+        problems += p
+    typed = df.copy()
+    for name, s in out.items():
+        typed[name] = s
+    if not problems:
+        problems += _check_key(spec, typed, file, row_offset)
+    return typed, problems
+
+
+def _check_key(spec: TableSpec, df: pd.DataFrame, file: str, row_offset: int) -> list[Problem]:
+    key = list(spec.key)
+    dup = df.duplicated(key, keep=False).to_numpy()
+    if not dup.any():
+        return []
+    problems = []
+    shown = 0
+    for _, grp in df[dup].groupby(key, sort=False):
+        rows = [int(i) + row_offset for i in grp.index]
+        value = ", ".join(str(grp.iloc[0][k]) for k in key)
+        problems.append(Problem(
+            f"dubbele sleutel {value} (ook in rij {', '.join(map(str, rows[1:]))})",
+            file, rows[0], "/".join(key)))
+        shown += 1
+        if shown >= MAX_PROBLEMS_PER_CHECK:
+            break
+    return problems
+
+
+def check_integrity(
+    tables: dict[str, pd.DataFrame],
+    origin: dict[str, str] | None = None,
+    row_offset: dict[str, int] | None = None,
+) -> list[Problem]:
+    """Referential integrity across tables, plus the domain rules of the Atlas.
+
+    Every reference exists (a school's gemeente, pc4 and board; a pc4's gemeente ...), every
+    PC4 is in exactly one SWV per sector, SWV codes match their sector, flows point at
+    existing school locations.
+    """
+    origin = origin or {}
+    row_offset = row_offset or {}
+    problems: list[Problem] = []
+    for name, spec in TABLES.items():
+        if spec.required and name not in tables:
+            problems.append(Problem(f"tabel '{name}' ontbreekt", origin.get(name, spec.file)))
+    for name, df in tables.items():
+        spec = TABLES.get(name)
+        if spec is None:
+            continue
+        file = origin.get(name, spec.file)
+        off = row_offset.get(name, 2)
+        for col, (ref_table, ref_col) in spec.references.items():
+            if col not in df.columns or ref_table not in tables:
+                continue
+            known = pd.Index(tables[ref_table][ref_col].dropna().unique())
+            vals = df[col]
+            bad = (~vals.isin(known) & vals.notna()).to_numpy()
+            for r in _rows(bad, off):
+                problems.append(Problem(
+                    f"'{vals.iloc[r - off]}' komt niet voor in {origin.get(ref_table, ref_table)} "
+                    f"(kolom '{ref_col}')", file, r, col))
+    if "pc4" in tables and "indeling" in tables:
+        pc4 = tables["pc4"]["pc4"]
+        seen = pd.Index(tables["indeling"]["pc4"])
+        missing = ~pc4.isin(seen).to_numpy()
+        for r in _rows(missing, row_offset.get("pc4", 2)):
+            problems.append(Problem(
+                f"postcode {pc4.iloc[r - row_offset.get('pc4', 2)]} heeft geen SWV in "
+                f"{origin.get('indeling', 'indeling.csv')}", origin.get("pc4", "pc4.csv"), r, "pc4"))
+    if "swv" in tables and "indeling" in tables:
+        sector = dict(zip(tables["swv"]["swv"], tables["swv"]["sector"], strict=False))
+        ind = tables["indeling"]
+        off = row_offset.get("indeling", 2)
+        for col, want in (("swv_po", "PO"), ("swv_vo", "VO")):
+            wrong = (ind[col].map(sector).fillna(want) != want).to_numpy()
+            for r in _rows(wrong, off):
+                problems.append(Problem(
+                    f"SWV {ind[col].iloc[r - off]} hoort niet bij sector {want}",
+                    origin.get("indeling", "indeling.csv"), r, col))
+    if "stromen" in tables and "scholen" in tables:
+        st = tables["stromen"]
+        known = pd.MultiIndex.from_frame(tables["scholen"][["vestiging", "soort"]])
+        idx = pd.MultiIndex.from_frame(st[["vestiging", "soort"]])
+        bad = ~idx.isin(known)
+        off = row_offset.get("stromen", 2)
+        for r in _rows(bad, off):
+            problems.append(Problem(
+                f"school {st['vestiging'].iloc[r - off]} ({st['soort'].iloc[r - off]}) komt niet "
+                f"voor in {origin.get('scholen', 'scholen.csv')}",
+                origin.get("stromen", "stromen.csv"), r, "vestiging"))
+    return problems
+
+
+def raise_if(problems: list[Problem], what: str) -> None:
+    """Raise an InputError listing ``problems`` when there are any."""
+    if problems:
+        raise InputError(f"{what}: {len(problems)} probleem/problemen gevonden", problems)

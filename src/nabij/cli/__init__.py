@@ -1,0 +1,80 @@
+"""The `nabij` command line (Typer): thin, calls the packages below it."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from nabij.errors import NabijError
+
+app = typer.Typer(
+    name="nabij",
+    help="nabij — planning, monitoring en governance voor passend en inclusief onderwijs.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+# Command groups, each in its own module exposing `app` (a Typer) or `register(app)`.
+_GROUPS = {
+    "atlas": "Atlas bouwen, importeren, controleren en bekijken.",
+    "scenario": "Regio-indelingen bouwen en naast elkaar meten.",
+    "optimize": "Optimale regio-indeling zoeken onder randvoorwaarden.",
+    "fonds": "Inclusiefonds: verdeling van budgetten over gemeenten of regio's.",
+    "vervoer": "Leerlingenvervoer: kosten en wat-als-analyses.",
+}
+_COMMANDS = ("demo", "report")  # modules exposing register(app) for top-level commands
+
+
+def _install() -> None:
+    for name, helptext in _GROUPS.items():
+        try:
+            mod = importlib.import_module(f"nabij.cli.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"nabij.cli.{name}":
+                continue
+            raise
+        if hasattr(mod, "register"):
+            mod.register(app)
+        else:
+            app.add_typer(mod.app, name=name, help=helptext)
+    for name in _COMMANDS:
+        try:
+            mod = importlib.import_module(f"nabij.cli.{name}")
+        except ModuleNotFoundError as e:
+            if e.name == f"nabij.cli.{name}":
+                continue
+            raise
+        mod.register(app)
+
+
+_install()
+
+
+def main() -> None:
+    """Entry point: run the app; show NabijError as a Dutch message with exit code 2."""
+    from rich.console import Console
+
+    try:
+        app(standalone_mode=False)
+    except NabijError as e:
+        err = Console(stderr=True)
+        err.print("Fout: ", style="bold red", end="")
+        err.print(str(e), highlight=False, markup=False)
+        sys.exit(2)
+    except typer.Exit as e:
+        sys.exit(e.exit_code)
+    except typer.Abort:
+        Console(stderr=True).print("Afgebroken.")
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as e:  # click usage errors etc.
+        import click
+
+        if isinstance(e, click.ClickException):
+            e.show()
+            sys.exit(e.exit_code)
+        raise

@@ -1,0 +1,145 @@
+"""A Division assigns every PC4 area to one region, for a sector or for funderend onderwijs."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from nabij.errors import InputError, Problem
+
+SECTOR_CHOICES = ("PO", "VO", "PO+VO")
+
+
+@dataclass(frozen=True)
+class Division:
+    """PC4 -> region for one sector (``PO``, ``VO``) or funderend onderwijs (``PO+VO``).
+
+    ``assignment`` is a Series indexed by pc4 code (str) with region codes (str).
+    ``recipe`` records how it was built (builder name and parameters), so that a scenario
+    is just a Division with a name and a recipe.
+    """
+
+    name: str
+    sector: str
+    assignment: pd.Series
+    recipe: Mapping = field(default_factory=dict)
+    region_names: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.sector not in SECTOR_CHOICES:
+            raise ValueError(f"onbekende sector {self.sector!r}; kies PO, VO of PO+VO")
+        a = self.assignment.astype(str).copy()
+        a.index = a.index.astype(str)
+        a.index.name = "pc4"
+        a.name = "regio"
+        object.__setattr__(self, "assignment", a)
+        object.__setattr__(self, "recipe", MappingProxyType(dict(self.recipe)))
+        object.__setattr__(self, "region_names", MappingProxyType(dict(self.region_names)))
+
+    @property
+    def regions(self) -> list[str]:
+        """Region codes, sorted."""
+        return sorted(self.assignment.unique())
+
+    @property
+    def n_regions(self) -> int:
+        return int(self.assignment.nunique())
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        """School sectors this division serves: ("PO",), ("VO",) or ("PO", "VO")."""
+        return ("PO", "VO") if self.sector == "PO+VO" else (self.sector,)
+
+    def region_name(self, code: str) -> str:
+        return self.region_names.get(code, code)
+
+    def region_of(self, pc4: pd.Series | pd.Index) -> pd.Series:
+        """Region of each pc4 code (NaN where unknown)."""
+        return pd.Series(pd.Index(pc4).map(self.assignment), index=getattr(pc4, "index", None))
+
+    def to_frame(self) -> pd.DataFrame:
+        df = self.assignment.reset_index()
+        df["regio_naam"] = df["regio"].map(lambda r: self.region_name(r))
+        return df
+
+    def problems(self, pc4_codes: pd.Series | pd.Index) -> list[Problem]:
+        """Every PC4 of the atlas exactly once, nothing else (Dutch problems)."""
+        want = pd.Index(pc4_codes).astype(str)
+        have = self.assignment.index
+        problems = []
+        dup = have[have.duplicated()].unique()
+        if len(dup):
+            problems.append(Problem(f"postcodes meer dan eens ingedeeld: {', '.join(dup[:10])}"))
+        missing = want.difference(have)
+        if len(missing):
+            problems.append(Problem(
+                f"{len(missing)} postcodes zonder regio, bv. {', '.join(missing[:10])}"))
+        extra = have.difference(want)
+        if len(extra):
+            problems.append(Problem(
+                f"{len(extra)} onbekende postcodes, bv. {', '.join(extra[:10])}"))
+        return problems
+
+    def validate(self, pc4_codes: pd.Series | pd.Index) -> Division:
+        """Raise InputError unless every PC4 is assigned exactly once."""
+        p = self.problems(pc4_codes)
+        if p:
+            raise InputError(f"Indeling '{self.name}' is ongeldig", p)
+        return self
+
+    def components(self, pc4_buren: pd.DataFrame) -> pd.Series:
+        """Number of connected pieces per region, using the PC4 adjacency graph."""
+        codes = self.assignment.index
+        pos = pd.Series(np.arange(len(codes)), index=codes)
+        a = pos.reindex(pc4_buren["pc4_a"]).to_numpy()
+        b = pos.reindex(pc4_buren["pc4_b"]).to_numpy()
+        ok = ~(np.isnan(a) | np.isnan(b))
+        a, b = a[ok].astype(int), b[ok].astype(int)
+        reg = self.assignment.to_numpy()
+        same = reg[a] == reg[b]
+        n = len(codes)
+        g = coo_matrix((np.ones(same.sum()), (a[same], b[same])), shape=(n, n))
+        _, labels = connected_components(g, directed=False)
+        return (
+            pd.DataFrame({"regio": reg, "comp": labels})
+            .groupby("regio")["comp"].nunique().rename("delen")
+        )
+
+    def noncontiguous(self, pc4_buren: pd.DataFrame) -> list[str]:
+        """Regions that fall apart into more than one piece."""
+        c = self.components(pc4_buren)
+        return sorted(c[c > 1].index)
+
+    def renamed(self, name: str, **recipe_updates: object) -> Division:
+        return Division(name, self.sector, self.assignment,
+                        dict(self.recipe) | recipe_updates, self.region_names)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write ``pc4,regio,regio_naam`` atomically, with the recipe in a JSON sidecar."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                self.to_frame().to_csv(f, index=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        side = path.with_suffix(".recept.json")
+        fd, tmp = tempfile.mkstemp(prefix=f".{side.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"naam": self.name, "sector": self.sector, "recept": dict(self.recipe)},
+                      f, indent=2, ensure_ascii=False, default=str)
+        os.replace(tmp, side)
+        return path

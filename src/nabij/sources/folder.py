@@ -1,0 +1,659 @@
+"""The user's own tables: a folder of CSV files (the format of ``nabij atlas build --from``).
+
+The format is documented for users in ``docs/mapformaat.md`` (Dutch). One CSV per table of
+:data:`nabij.tables.TABLES`, named ``<table>.csv``; optionally ``gemeenten.geojson``
+(gemeente polygons) and ``atlas.toml`` (name, reference year, sources, provenance).
+
+Files are typically edited in Excel, so the reader accepts ``;``, ``,`` or tab as delimiter
+(sniffed from the header), UTF-8 with or without BOM, a decimal comma when the delimiter is
+not a comma, header names in any case, and surrounding whitespace. Type coercion and the
+per-column checks (patterns, choices, ranges, keys) are done by
+:func:`nabij.atlas.validate.coerce_table`; this module adds the file-level checks (encoding,
+delimiter, header, shape of rows, unknown columns). Referential integrity across tables is
+checked by the Atlas builder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from difflib import get_close_matches
+from pathlib import Path
+
+import pandas as pd
+
+from nabij.errors import InputError, Problem
+from nabij.tables import NL_LAT, NL_LON, TABLE_ORDER, TABLES, TableBundle, TableSpec
+
+CONFIG_FILE = "atlas.toml"
+GEOMETRY_FILE = "gemeenten.geojson"
+DELIMITERS = (";", ",", "\t")
+MAX_PROBLEMS_PER_FILE = 50
+MAX_ABS_NUMBER = 1e15
+"""Numbers beyond this are rejected before coercion (no count or coordinate is that big)."""
+
+STATUS_WORDS = {
+    "observed": "observed", "waargenomen": "observed",
+    "modelled": "modelled", "gemodelleerd": "modelled", "geschat": "modelled",
+    "mixed": "mixed", "gemengd": "mixed",
+}
+STATUS_DUTCH = {"observed": "waargenomen", "modelled": "gemodelleerd", "mixed": "gemengd"}
+CONFIG_KEYS = {"naam", "name", "referentiejaar", "bronnen", "notities", "herkomst"}
+HERKOMST_KEYS = {"status", "bron", "toelichting"}
+SAVE_AS_UTF8 = "sla het bestand in Excel op als 'CSV UTF-8 (door komma's gescheiden)'"
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+def read_folder(path: Path) -> TableBundle:
+    """Read a folder of CSV files into a :class:`~nabij.tables.TableBundle`.
+
+    Tables are typed as in :mod:`nabij.tables` and labelled ``observed`` (source: the file)
+    unless ``atlas.toml`` says otherwise. Optional tables that are absent are left out: the
+    Atlas builder derives or estimates them and labels them modelled. Raises
+    :class:`~nabij.errors.InputError` listing every problem found (per file up to
+    :data:`MAX_PROBLEMS_PER_FILE`), each naming file, row (as Excel numbers it, header = 1)
+    and column.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"Map {path} bestaat niet", [Problem("map bestaat niet", str(path))])
+    if not path.is_dir():
+        raise InputError(
+            f"{path} is geen map",
+            [Problem("verwacht een map met CSV-bestanden, geen bestand", str(path))],
+        )
+    files = {p.name.lower(): p for p in sorted(path.iterdir()) if p.is_file()}
+    problems: list[Problem] = []
+    notes: list[str] = []
+
+    config = _read_config(files.get(CONFIG_FILE), problems)
+    tables: dict[str, pd.DataFrame] = {}
+    origin: dict[str, str] = {}
+    for name, spec in TABLES.items():
+        file = files.get(spec.file)
+        if file is None:
+            if spec.required:
+                problems.append(Problem(_missing_file_message(spec, files), spec.file))
+            continue
+        df, file_problems, file_notes = read_table(spec, file)
+        problems += file_problems
+        notes += file_notes
+        if df is not None:
+            tables[name] = df
+            origin[name] = file.name
+
+    geometry = None
+    if GEOMETRY_FILE in files:
+        geometry = read_geometry(files[GEOMETRY_FILE], problems)
+
+    known = {spec.file for spec in TABLES.values()} | {CONFIG_FILE, GEOMETRY_FILE}
+    ignored = sorted(p.name for key, p in files.items() if key not in known
+                     and not key.startswith((".", "~$")))
+    if ignored:
+        notes.append(f"Bestanden genegeerd (geen onderdeel van het mapformaat): "
+                     f"{', '.join(ignored)}.")
+
+    if problems:
+        raise InputError(
+            f"De map {path} bevat fouten ({len(problems)} "
+            f"{'probleem' if len(problems) == 1 else 'problemen'})",
+            problems,
+        )
+
+    reference_year = config.get("referentiejaar")
+    if reference_year is None:
+        reference_year = date.today().year
+        notes.append(f"Geen referentiejaar opgegeven in {CONFIG_FILE}; aangenomen: "
+                     f"{reference_year}.")
+    provenance = _provenance(tables, origin, path, config.get("herkomst", {}))
+    return TableBundle(
+        name=str(config.get("naam") or path.resolve().name),
+        reference_year=int(reference_year),
+        tables=tables,
+        provenance=provenance,
+        sources=list(config.get("bronnen") or [f"eigen tabellen uit map {path}"]),
+        notes=list(config.get("notities", [])) + notes,
+        geometry=geometry,
+        origin=origin,
+        row_offset={name: 2 for name in tables},
+    )
+
+
+def read_table(
+    spec: TableSpec, file: Path
+) -> tuple[pd.DataFrame | None, list[Problem], list[str]]:
+    """Read and check one CSV file against its table spec.
+
+    Returns the typed frame (``None`` when the file is unusable, or when an optional table
+    has no rows), the problems and Dutch notes (ignored columns, ...).
+    """
+    name = file.name
+    problems: list[Problem] = []
+    notes: list[str] = []
+    try:
+        data = file.read_bytes()
+    except OSError as e:
+        return None, [Problem(f"kan bestand niet lezen ({e.strerror or e})", name)], notes
+    text = _decode(data, name, problems)
+    if text is None:
+        return None, problems, notes
+    records, delimiter = _parse_csv(text, spec, name, problems)
+    if records is None:
+        return None, problems, notes
+
+    header = [h.replace("\ufeff", "").strip() for h in records[0]]
+    body = records[1:]
+    while body and _blank(body[-1]):
+        body.pop()
+    columns = _map_header(spec, header, name, problems, notes)
+    if columns is None:
+        return None, problems, notes
+    if not body:
+        if spec.required:
+            problems.append(Problem("bestand bevat geen gegevens (alleen een kopregel)", name, 2))
+            return None, problems, notes
+        notes.append(f"{name} bevat geen rijen en is behandeld als ontbrekend.")
+        return None, problems, notes
+
+    cells: dict[str, list[str]] = {col: [] for col in columns.values()}
+    width = len(header)
+    for i, rec in enumerate(body):
+        row = i + 2
+        if _blank(rec):
+            problems.append(Problem("lege rij; verwijder deze rij", name, row))
+            rec = []
+        elif len(rec) > width and any(v.strip() for v in rec[width:]):
+            hint = (" (staat er een komma als decimaalteken in een bestand met komma als "
+                    "scheidingsteken? Gebruik dan ';' als scheidingsteken)"
+                    if delimiter == "," else "")
+            problems.append(Problem(
+                f"rij heeft {len(rec)} waarden, de kopregel {width} kolommen{hint}", name, row))
+        for idx, col in columns.items():
+            cells[col].append(rec[idx].strip() if idx < len(rec) else "")
+        if len(problems) >= MAX_PROBLEMS_PER_FILE:
+            break
+    if problems:
+        return None, problems[:MAX_PROBLEMS_PER_FILE], notes
+
+    raw = pd.DataFrame(cells, columns=[c for c in spec.names if c in cells], dtype=object)
+    pre = _normalize(spec, raw, name, decimal_comma=delimiter != ",")
+    typed, coerce_problems = _coerce(spec, raw, name)
+    seen = {(p.row, p.column) for p in pre}
+    problems = pre + [p for p in coerce_problems if (p.row, p.column) not in seen]
+    if problems:
+        return None, problems[:MAX_PROBLEMS_PER_FILE], notes
+    return typed[[c for c in spec.names if c in typed.columns]], [], notes
+
+
+def _coerce(spec: TableSpec, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    from nabij.atlas.validate import coerce_table
+
+    return coerce_table(spec, raw, file, row_offset=2, decimal_comma=False)
+
+
+def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
+    if data.startswith(b"PK\x03\x04"):
+        problems.append(Problem(f"dit is een Excel-werkmap of zip-bestand, geen CSV; "
+                                f"{SAVE_AS_UTF8}", file))
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.append(Problem(f"bestand is UTF-16 gecodeerd, niet UTF-8; {SAVE_AS_UTF8}", file))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        problems.append(Problem(
+            f"bestand is geen geldige UTF-8: onleesbaar byte 0x{data[e.start]:02X} op regel "
+            f"{line} (positie {e.start - data.rfind(b'\n', 0, e.start)}); {SAVE_AS_UTF8}",
+            file, line))
+        return None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        problems.append(Problem(f"bestand bevat een NUL-teken op regel {line}; is het wel een "
+                                f"CSV-bestand? {SAVE_AS_UTF8}", file, line))
+        return None
+    if not text.strip().replace("\ufeff", ""):
+        problems.append(Problem("bestand is leeg", file))
+        return None
+    return text
+
+
+def _parse_csv(
+    text: str, spec: TableSpec, file: str, problems: list[Problem]
+) -> tuple[list[list[str]] | None, str]:
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    delimiter = _sniff(first, spec)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    try:
+        for rec in reader:
+            records.append(rec)
+    except csv.Error as e:
+        problems.append(Problem(f"bestand is geen geldige CSV: {e}", file, len(records) + 1))
+        return None, delimiter
+    while records and _blank(records[0]):
+        problems.append(Problem("eerste regel moet de kopregel met kolomnamen zijn, niet leeg",
+                                file, 1))
+        return None, delimiter
+    return records, delimiter
+
+
+def _sniff(header_line: str, spec: TableSpec) -> str:
+    """The delimiter that splits the header into the most known column names."""
+    names = set(spec.names)
+
+    def score(d: str) -> tuple[int, int]:
+        fields = next(csv.reader([header_line], delimiter=d), [])
+        known = sum(f.replace("\ufeff", "").strip().lower() in names for f in fields)
+        return known, len(fields)
+
+    return max(DELIMITERS, key=score)
+
+
+def _blank(rec: list[str]) -> bool:
+    return not any(v.strip() for v in rec)
+
+
+def _map_header(
+    spec: TableSpec, header: list[str], file: str, problems: list[Problem], notes: list[str]
+) -> dict[int, str] | None:
+    """Header index -> spec column; None (with problems) when the header is unusable."""
+    names = spec.names
+    columns: dict[int, str] = {}
+    unknown: list[str] = []
+    before = len(problems)
+    for idx, h in enumerate(header):
+        key = h.lower()
+        if key in names:
+            if key in columns.values():
+                problems.append(Problem(f"kolom '{key}' komt twee keer voor in de kopregel",
+                                        file, 1, key))
+            columns[idx] = key
+        elif h:
+            unknown.append(h)
+    for col in spec.columns:
+        if col.required and col.name not in columns.values():
+            close = get_close_matches(col.name, [u.lower() for u in unknown], n=1, cutoff=0.75)
+            hint = f"; bedoelt u '{close[0]}'?" if close else ""
+            problems.append(Problem(
+                f"verplichte kolom '{col.name}' ontbreekt (gevonden: "
+                f"{', '.join(h for h in header if h) or 'geen'}){hint}", file, 1, col.name))
+    if len(problems) > before:
+        return None
+    if unknown:
+        notes.append(f"{file}: onbekende kolom(men) genegeerd: {', '.join(unknown)}.")
+    return columns
+
+
+def _normalize(
+    spec: TableSpec, raw: pd.DataFrame, file: str, decimal_comma: bool
+) -> list[Problem]:
+    """Excel-friendly normalisation of text cells in place, before coercion.
+
+    Codes (columns with a pattern or choices) are upper-cased and SWV codes written like
+    ``PO2707`` become ``PO 27-07``; numbers lose spaces and, with a decimal comma, thousands
+    dots. Non-finite or absurdly large numbers are reported here (and blanked) because they
+    cannot be typed.
+    """
+    from nabij.sources.duo import normalize_swv_code
+
+    problems: list[Problem] = []
+    for col in spec.columns:
+        if col.name not in raw.columns:
+            continue
+        values = raw[col.name]
+        if col.dtype == "str" and (col.pattern or col.choices):
+            values = values.str.upper()
+            if col.pattern and "(PO|VO)" in col.pattern or col.name in ("swv_po", "swv_vo"):
+                values = values.map(lambda v: normalize_swv_code(v) or v)
+        elif col.dtype in ("int", "float"):
+            values = values.map(lambda v, c=col: _number_text(v, decimal_comma, c.dtype))
+            for i, v in enumerate(values):
+                if v and not _finite(v):
+                    problems.append(Problem(
+                        f"'{raw[col.name].iloc[i]}' is geen bruikbaar getal (oneindig, of groter "
+                        f"dan {MAX_ABS_NUMBER:.0e})", file, i + 2, col.name))
+                    values.iloc[i] = ""
+                    if len(problems) >= MAX_PROBLEMS_PER_FILE:
+                        break
+        raw[col.name] = values
+    return problems
+
+
+def _number_text(v: str, decimal_comma: bool, dtype: str) -> str:
+    v = _SPACES.sub("", v)
+    if decimal_comma:
+        if "," in v:
+            v = v.replace(".", "").replace(",", ".")
+        elif dtype == "int" and _THOUSANDS.fullmatch(v):
+            v = v.replace(".", "")
+    return v
+
+
+def _finite(v: str) -> bool:
+    try:
+        x = float(v)
+    except ValueError:
+        return True  # not a number at all: coerce_table reports it
+    return math.isfinite(x) and abs(x) <= MAX_ABS_NUMBER
+
+
+def _missing_file_message(spec: TableSpec, files: Mapping[str, Path]) -> str:
+    stem = spec.name
+    other = [p.name for key, p in files.items() if Path(key).stem == stem]
+    hint = f"; gevonden: {', '.join(other)} ({SAVE_AS_UTF8})" if other else ""
+    return f"verplicht bestand {spec.file} ontbreekt ({_dutch(spec)}){hint}"
+
+
+def _dutch(spec: TableSpec) -> str:
+    return {
+        "gemeenten": "gemeenten met jeugdregio, inwoners en middelpunt",
+        "jeugdregios": "jeugdzorgregio's",
+        "pc4": "postcodegebieden met gemeente, middelpunt en kinderen",
+        "besturen": "schoolbesturen",
+        "scholen": "schoolvestigingen",
+        "swv": "samenwerkingsverbanden",
+        "indeling": "SWV-indeling per postcode",
+    }.get(spec.name, spec.name)
+
+
+# -- atlas.toml -------------------------------------------------------------------------------
+
+
+def _read_config(file: Path | None, problems: list[Problem]) -> dict:
+    if file is None:
+        return {}
+    name = file.name
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+        data = tomllib.loads(text)
+    except UnicodeDecodeError:
+        problems.append(Problem(f"bestand is geen UTF-8; {SAVE_AS_UTF8}", name))
+        return {}
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"line (\d+)", str(e))
+        problems.append(Problem(f"geen geldige TOML: {e}", name, int(m.group(1)) if m else None))
+        return {}
+    except OSError as e:
+        problems.append(Problem(f"kan bestand niet lezen ({e.strerror or e})", name))
+        return {}
+    out: dict = {}
+    for key in sorted(set(data) - CONFIG_KEYS):
+        problems.append(Problem(f"onbekende sleutel '{key}' (toegestaan: naam, referentiejaar, "
+                                f"bronnen, notities, [herkomst.<tabel>])", name, column=key))
+    naam = data.get("naam", data.get("name"))
+    if naam is not None:
+        if not isinstance(naam, str) or not naam.strip():
+            problems.append(Problem("'naam' moet een niet-lege tekst zijn", name, column="naam"))
+        else:
+            out["naam"] = naam.strip()
+    year = data.get("referentiejaar")
+    if year is not None:
+        if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2100:
+            problems.append(Problem(f"'referentiejaar' moet een jaartal zijn zoals 2024, niet "
+                                    f"{year!r}", name, column="referentiejaar"))
+        else:
+            out["referentiejaar"] = year
+    for key in ("bronnen", "notities"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(Problem(f"'{key}' moet een lijst met teksten zijn", name, column=key))
+        else:
+            out[key] = value
+    herkomst = data.get("herkomst", {})
+    if not isinstance(herkomst, dict):
+        problems.append(Problem("'herkomst' moet een tabel zijn: [herkomst.<tabel>]", name,
+                                column="herkomst"))
+        herkomst = {}
+    out["herkomst"] = {}
+    for table, entry in herkomst.items():
+        where = f"herkomst.{table}"
+        if table not in TABLES:
+            problems.append(Problem(f"onbekende tabel '{table}' (bekend: "
+                                    f"{', '.join(TABLE_ORDER)})", name, column=where))
+            continue
+        if not isinstance(entry, dict):
+            problems.append(Problem("verwacht status, bron en toelichting", name, column=where))
+            continue
+        for key in sorted(set(entry) - HERKOMST_KEYS):
+            problems.append(Problem(f"onbekende sleutel '{key}' (toegestaan: status, bron, "
+                                    f"toelichting)", name, column=where))
+        status = str(entry.get("status", "waargenomen")).strip().lower()
+        if status not in STATUS_WORDS:
+            problems.append(Problem(f"onbekende status '{entry.get('status')}' (toegestaan: "
+                                    f"waargenomen, gemodelleerd, gemengd)", name, column=where))
+            continue
+        toelichting = entry.get("toelichting", [])
+        if isinstance(toelichting, str):
+            toelichting = [toelichting]
+        out["herkomst"][table] = {
+            "status": STATUS_WORDS[status],
+            "source": str(entry["bron"]) if "bron" in entry else None,
+            "notes": [str(t) for t in toelichting] if isinstance(toelichting, list) else [],
+        }
+    return out
+
+
+def _provenance(
+    tables: Mapping[str, pd.DataFrame], origin: Mapping[str, str], path: Path, herkomst: Mapping
+) -> dict:
+    provenance = {}
+    for name, df in tables.items():
+        entry = {"status": "observed", "source": str(path / origin[name]), "notes": []}
+        if name == "scholen" and "leerlingen_gemodelleerd" in df.columns:
+            n = int(df["leerlingen_gemodelleerd"].sum())
+            if n:
+                entry["status"] = "mixed" if n < len(df) else "modelled"
+                entry["notes"] = [f"Leerlingaantallen van {n} van de {len(df)} vestigingen zijn "
+                                  f"gemodelleerd (kolom leerlingen_gemodelleerd)."]
+        if name in herkomst:
+            given = herkomst[name]
+            entry = {"status": given["status"], "source": given["source"] or entry["source"],
+                     "notes": list(given["notes"]) + entry["notes"]}
+        provenance[name] = entry
+    return provenance
+
+
+# -- gemeenten.geojson ----------------------------------------------------------------------------
+
+
+def read_geometry(file: Path, problems: list[Problem]) -> dict | None:
+    """Gemeente code -> shapely polygon from a GeoJSON FeatureCollection (WGS84).
+
+    The code is taken from property ``gemeente`` or ``gemeenteCode`` (the CBS/PDOK name).
+    Problems are appended to ``problems``; ``row`` is the line in the file where known.
+    """
+    from shapely.geometry import shape
+
+    name = file.name
+    try:
+        data = json.loads(file.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        problems.append(Problem("bestand is geen UTF-8", name))
+        return None
+    except json.JSONDecodeError as e:
+        problems.append(Problem(f"geen geldige JSON: {e.msg} (kolom {e.colno})", name, e.lineno))
+        return None
+    except OSError as e:
+        problems.append(Problem(f"kan bestand niet lezen ({e.strerror or e})", name))
+        return None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
+            or not isinstance(data.get("features"), list):
+        problems.append(Problem("verwacht een GeoJSON FeatureCollection met 'features'", name))
+        return None
+    geometry: dict = {}
+    start = len(problems)
+    for i, feat in enumerate(data["features"], start=1):
+        if len(problems) - start >= MAX_PROBLEMS_PER_FILE:
+            break
+        where = f"object {i}"
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        props = props if isinstance(props, dict) else {}
+        code = props.get("gemeente", props.get("gemeenteCode"))
+        if not isinstance(code, str) or not re.fullmatch(r"GM\d{4}", code.strip().upper()):
+            problems.append(Problem(f"{where}: eigenschap 'gemeente' (of 'gemeenteCode') moet "
+                                    f"een code zijn zoals GM0363, niet {code!r}", name,
+                                    column="gemeente"))
+            continue
+        code = code.strip().upper()
+        if code in geometry:
+            problems.append(Problem(f"{where}: gemeente {code} komt twee keer voor", name,
+                                    column="gemeente"))
+            continue
+        try:
+            geom = shape(feat["geometry"])
+        except Exception as e:  # shapely raises many kinds of errors for bad geometry
+            problems.append(Problem(f"{where} ({code}): ongeldige geometrie ({e})", name,
+                                    column="geometry"))
+            continue
+        if geom.geom_type not in ("Polygon", "MultiPolygon") or geom.is_empty:
+            problems.append(Problem(f"{where} ({code}): verwacht een (Multi)Polygon, niet "
+                                    f"{geom.geom_type}", name, column="geometry"))
+            continue
+        minx, miny, maxx, maxy = geom.bounds
+        if minx < NL_LON[0] - 0.5 or maxx > NL_LON[1] + 0.5 or miny < NL_LAT[0] - 0.5 \
+                or maxy > NL_LAT[1] + 0.5:
+            problems.append(Problem(
+                f"{where} ({code}): coördinaten liggen buiten Nederland; staan ze in "
+                f"WGS84-graden (EPSG:4326) en niet in RD-meters?", name, column="geometry"))
+            continue
+        geometry[code] = geom
+    return geometry or None
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+
+def write_folder(
+    tables: Mapping[str, pd.DataFrame],
+    path: Path,
+    geometry: Mapping | None = None,
+    *,
+    meta: Mapping | None = None,
+    excel: bool = False,
+) -> Path:
+    """Write tables in the folder format that :func:`read_folder` reads.
+
+    ``tables`` maps table names of :data:`~nabij.tables.TABLES` to frames; only the spec's
+    columns are written, in spec order. ``geometry`` (gemeente code -> shapely polygon) goes
+    to ``gemeenten.geojson``. ``meta`` (keys ``name``/``naam``, ``reference_year``/
+    ``referentiejaar``, ``sources``/``bronnen``, ``notes``/``notities``,
+    ``provenance``/``herkomst``, e.g. ``atlas.meta.to_dict()``) goes to ``atlas.toml``, so
+    that modelled tables stay labelled modelled when read back. ``excel=True`` writes what
+    Dutch Excel expects: ``;`` as delimiter, a decimal comma and a UTF-8 BOM; otherwise
+    ``,``, a decimal point and no BOM. Every file is written atomically; files of tables not
+    in ``tables`` are left alone.
+    """
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise ValueError(f"unknown table(s): {', '.join(unknown)}")
+    for name in TABLE_ORDER:
+        if name not in tables:
+            continue
+        text = _table_csv(TABLES[name], tables[name], excel)
+        _atomic_write(path / TABLES[name].file, text, bom=excel)
+    if geometry:
+        from shapely.geometry import mapping
+
+        features = [
+            {"type": "Feature", "properties": {"gemeente": code}, "geometry": mapping(geom)}
+            for code, geom in geometry.items() if geom is not None
+        ]
+        _atomic_write(path / GEOMETRY_FILE,
+                      json.dumps({"type": "FeatureCollection", "features": features}))
+    if meta is not None:
+        _atomic_write(path / CONFIG_FILE, _config_toml(meta))
+    return path
+
+
+def _table_csv(spec: TableSpec, df: pd.DataFrame, excel: bool) -> str:
+    cols = [c for c in spec.columns if c.name in df.columns]
+    missing = [c.name for c in spec.columns if c.required and c.name not in df.columns]
+    if missing:
+        raise ValueError(f"table {spec.name} lacks required column(s): {', '.join(missing)}")
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";" if excel else ",", lineterminator="\r\n"
+                        if excel else "\n")
+    writer.writerow([c.name for c in cols])
+    series = [df[c.name].tolist() for c in cols]
+    for values in zip(*series, strict=True):
+        writer.writerow([_cell(v, c.dtype, excel) for v, c in zip(values, cols, strict=True)])
+    return buf.getvalue()
+
+
+def _cell(v: object, dtype: str, excel: bool) -> str:
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if dtype == "bool":
+        return "true" if bool(v) else "false"
+    if dtype == "float":
+        x = float(v)
+        text = str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
+        return text.replace(".", ",") if excel else text
+    if dtype == "int":
+        return str(int(v))
+    return str(v)
+
+
+def _atomic_write(target: Path, text: str, bom: bool = False) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _config_toml(meta: Mapping) -> str:
+    def q(s: object) -> str:
+        return json.dumps(str(s), ensure_ascii=False)
+
+    def get(*keys: str, default: object = None) -> object:
+        return next((meta[k] for k in keys if k in meta and meta[k] is not None), default)
+
+    lines = []
+    name = get("naam", "name")
+    if name:
+        lines.append(f"naam = {q(name)}")
+    year = get("referentiejaar", "reference_year")
+    if year is not None:
+        lines.append(f"referentiejaar = {int(year)}")
+    for dutch, english in (("bronnen", "sources"), ("notities", "notes")):
+        items = list(get(dutch, english, default=()) or ())
+        if items:
+            lines.append(f"{dutch} = [{', '.join(q(x) for x in items)}]")
+    for table, entry in dict(get("herkomst", "provenance", default={}) or {}).items():
+        if table not in TABLES or not isinstance(entry, Mapping):
+            continue
+        status = STATUS_WORDS.get(str(entry.get("status", "observed")).lower(), "observed")
+        lines += ["", f"[herkomst.{table}]", f"status = {q(STATUS_DUTCH[status])}"]
+        source = entry.get("bron", entry.get("source"))
+        if source:
+            lines.append(f"bron = {q(source)}")
+        notes = entry.get("toelichting", entry.get("notes")) or []
+        if isinstance(notes, str):
+            notes = [notes]
+        if notes:
+            lines.append(f"toelichting = [{', '.join(q(n) for n in notes)}]")
+    return "\n".join(lines) + "\n"
