@@ -98,3 +98,21 @@ def make_tiny_bundle() -> TableBundle:
 def tiny_bundle() -> TableBundle:
     """A fresh hand-made small country (see :func:`make_tiny_bundle`)."""
     return make_tiny_bundle()
+
+
+@pytest.fixture(scope="session")
+def synthetic_atlas():
+    """The synthetic country at a small scale (0.2: about 800 PC4 areas), built once."""
+    from nabij.atlas import build_atlas
+    from nabij.sources.synthetic import synthetic_country
+
+    return build_atlas(synthetic_country(seed=1, scale=0.2))
+
+
+@pytest.fixture(scope="session")
+def real_atlas(real_data_dir):
+    """The real Netherlands from ../shared/data (skipped when absent), built once."""
+    from nabij.atlas import build_atlas
+    from nabij.sources.nl import import_nl
+
+    return build_atlas(import_nl(real_data_dir))

@@ -16,7 +16,11 @@ Gemeenten
   land border) is linked to the nearest gemeente of the largest component, nearest by
   centroid distance, with one edge of soort ``veer`` (``nabij`` when the component's
   gemeenten have no polygon). On the real 2024 polygons this links Texel to Den Helder,
-  Vlieland and Terschelling to Harlingen, Ameland and Schiermonnikoog to Noardeast-Fryslân.
+  Vlieland and Terschelling to Harlingen, Ameland and Schiermonnikoog to Noardeast-Fryslân
+  (the real ferry harbours, except Lauwersoog, which lies in neighbouring Het Hogeland), and
+  Zeeuws-Vlaanderen (Sluis, Terneuzen, Hulst: on land it borders only Belgium) to the rest by
+  Hulst-Reimerswaal. The polygon graph has 881 borders, 5.2 neighbours per gemeente on
+  average, and every mainland gemeente has at least one.
 
 PC4 areas
 ---------
@@ -80,11 +84,9 @@ def gemeente_adjacency(
         sel = np.hypot(*(xy[i] - xy[j]).T) <= centroid_edge_km
         a, b = i[sel], j[sel]
         kind = "nabij"
-    pairs = {
-        (min(x, y), max(x, y)): kind
-        for x, y in zip(a.tolist(), b.tolist(), strict=True)
-        if x != y
-    }
+    lo, hi = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    key = np.unique((lo * max(n, 1) + hi)[lo != hi])
+    pairs = {(int(k // n), int(k % n)): kind for k in key}
     # connect every component other than the largest to the nearest gemeente of the largest
     labels = _components(n, np.array([p[0] for p in pairs], int),
                          np.array([p[1] for p in pairs], int))

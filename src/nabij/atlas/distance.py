@@ -36,8 +36,9 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
 def project_km(lat, lon, ref_lat: float = NL_REF_LAT) -> np.ndarray:
     """Equirectangular projection to planar km coordinates, shape (n, 2).
 
-    Accurate to about 1 % over the Netherlands; used for nearest-neighbour searches and
-    triangulations, not for reported distances.
+    East-west scale is exact at ``ref_lat`` and off by up to about 3 % at the far north and
+    south of the Netherlands; used for nearest-neighbour searches and triangulations, not for
+    reported distances.
     """
     lat = np.asarray(lat, float)
     lon = np.asarray(lon, float)

@@ -35,18 +35,27 @@ For each school type t in BAO, SBO, SO, VSO, VO, PRO separately:
   (:data:`DEFAULT_BETA_KM`): primary pupils go to a nearby school, special-school pupils travel
   much further.
 
-* **Flows** ``T_ij = A_i * B_j * O_i * s D_j * f(c_ij)`` on a *sparse candidate set* of pairs:
-  for each origin its k_t nearest schools of the type (k: BAO 12, VO 12, SBO 10, PRO 10,
-  SO 15, VSO 15 by default; nearest in a planar projection), plus for each school its
-  ``pc4_per_school`` (default 3) nearest origins and the PC4 area it lies in, so that every
-  school can be reached. Pairs outside the set have no flow.
+* **Flows** ``T_ij = A_i O_i * B_j s D_j * f(c_ij)`` on a *sparse candidate set* of pairs:
+  for each origin its k_t nearest schools of the type (k: BAO 12, SBO 12, PRO 12, VO 15,
+  SO 25, VSO 25 by default, :data:`DEFAULT_K_NEAREST`; nearest in a planar projection), plus
+  for each school its ``pc4_per_school`` (default 3) nearest origins and the PC4 area it lies
+  in, so that every school can be reached. Pairs outside the set have no flow. The k are
+  chosen so that the k-th nearest school is typically at least about 3 beta_t away at Dutch
+  school densities: the decay, not the cut-off, shapes the flows.
 
-* **Balancing** (Furness / iterative proportional fitting, vectorised over the edges):
-  alternately ``A_i = 1 / sum_j B_j s D_j f_ij`` (rows) and ``B_j = 1 / sum_i A_i O_i f_ij``
-  (columns), until after a row step the largest relative column error
-  ``|sum_i T_ij - s D_j| / (s D_j)`` is below ``tol`` (1 %) or ``max_iter`` (1,000) is reached.
-  Every run ends on a row step, so origin totals are met exactly; destination totals are met
-  approximately (exactly in the limit when the sparse problem is feasible).
+* **Balancing** (Furness / iterative proportional fitting as sparse matrix-vector products):
+  alternately ``A_i = 1 / sum_j B_j s D_j f_ij`` (rows: sum_j T_ij = O_i) and
+  ``B_j = 1 / sum_i A_i O_i f_ij`` (columns: sum_i T_ij = s D_j), starting from B_j = 1.
+  B_j is kept within [1/M, M] (``max_factor`` M = 1,000: a school is at most 1,000 times more
+  or less attractive than its size says), so where the sparse problem is infeasible (a big
+  school with little demand within reach) the factors cannot diverge and the school stays
+  under- or over-filled instead. Iteration stops when, after a row step, the largest relative
+  column error ``|sum_i T_ij - s D_j| / (s D_j)`` is below ``tol`` (1 %), when ``max_iter``
+  (1,000) is reached, or when the misfit ``sum_j |sum_i T_ij - s D_j| / (2 sum_j s D_j)``
+  (the share of pupils at the wrong school) fell by less than 1 % over 50 iterations. Every
+  run ends on a row step, so origin totals are met exactly and destination totals
+  approximately; :class:`TypeDiagnostics` reports iterations, max relative error, misfit and
+  the pupil-weighted mean distance per type.
 
 * **Output**: flows below ``min_flow`` (0.01 pupil) are dropped, except the largest flow of
   each origin, and each origin's remaining flows are rescaled to its total again; origins with
@@ -65,6 +74,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 from scipy.spatial import cKDTree
 
 from nabij.atlas.distance import DistanceModel, StraightLineDetour, project_km
@@ -92,13 +102,17 @@ DEFAULT_BETA_KM: dict[str, float] = {
 
 DEFAULT_K_NEAREST: dict[str, int] = {
     "BAO": 12,
-    "SBO": 10,
-    "SO": 15,
-    "VSO": 15,
-    "VO": 12,
-    "PRO": 10,
+    "SBO": 12,
+    "SO": 25,
+    "VSO": 25,
+    "VO": 15,
+    "PRO": 12,
 }
-"""Candidate schools per origin PC4 (nearest k of the type)."""
+"""Candidate schools per origin PC4 (nearest k of the type).
+
+Chosen so that at Dutch school densities the k-th nearest school is typically at least about
+3 beta_t (road km) away, so that the distance decay, not the truncation, shapes the flows.
+"""
 
 DEFAULT_PARTICIPATION: dict[str, float] = {
     "BAO": 0.95,
@@ -129,6 +143,7 @@ class FlowParams:
     distance: DistanceModel = field(default_factory=StraightLineDetour)
     tol: float = 0.01
     max_iter: int = 1000
+    max_factor: float = 1e3
     min_flow: float = 0.01
     types: tuple[str, ...] = SCHOOL_TYPES
 
@@ -163,7 +178,9 @@ class TypeDiagnostics:
     schools: int
     edges: int
     iterations: int
-    max_rel_error: float  # largest relative column error after balancing
+    max_rel_error: float  # largest relative column error |got - D| / D after balancing
+    misfit: float  # share of pupils not matching a school's (scaled) capacity: sum|got-D|/2sum D
+    mean_km: float  # pupil-weighted mean distance of the flows (per the distance model)
     unserved: float  # origin total that could not go anywhere (no school of the type)
     unplaced_target: float  # calibration target of gemeenten without PC4 areas
 
@@ -197,7 +214,8 @@ def origin_totals(
     and, per type, the target total that could not be placed (gemeenten without PC4 areas).
     """
     params = params or FlowParams()
-    gem = pc4["gemeente"].astype(str).to_numpy()
+    g_idx, g_codes = pd.factorize(pc4["gemeente"].astype(str))
+    per_gemeente = np.bincount(g_idx, minlength=len(g_codes))
     frames = []
     unplaced: dict[str, float] = {}
     tgt = None
@@ -212,14 +230,13 @@ def origin_totals(
         unplaced[soort] = 0.0
         if tgt is not None and soort in tgt.index.get_level_values(0):
             t = tgt.loc[soort].astype(float)
-            has = np.isin(gem, t.index.to_numpy())
-            frame = pd.DataFrame({"g": gem[has], "k": kids[has]})
-            total_k = frame.groupby("g")["k"].transform("sum").to_numpy()
-            count = frame.groupby("g")["k"].transform("size").to_numpy()
-            share = np.where(total_k > 0, frame["k"].to_numpy() / np.where(total_k > 0,
-                             total_k, 1.0), 1.0 / count)
-            values[has] = t.reindex(gem[has]).to_numpy() * share
-            unplaced[soort] = float(t[~t.index.isin(np.unique(gem))].sum())
+            target = t.reindex(g_codes).to_numpy()[g_idx]  # NaN: no target for the gemeente
+            has = ~np.isnan(target)
+            kids_g = np.bincount(g_idx, weights=kids, minlength=len(g_codes))[g_idx]
+            share = np.where(kids_g > 0, kids / np.where(kids_g > 0, kids_g, 1.0),
+                             1.0 / per_gemeente[g_idx])
+            values[has] = (target * share)[has]
+            unplaced[soort] = float(t[~t.index.isin(g_codes)].sum())
         frames.append(pd.DataFrame({"pc4": pc4["pc4"].astype(str).to_numpy(), "soort": soort,
                                     "leerlingen": values}))
     if not frames:
@@ -253,10 +270,9 @@ def gravity_flows(
         cap = sch["leerlingen"].to_numpy(float)
         o_total, d_total = float(o_val.sum()), float(cap.sum())
         if len(o_idx) == 0 or len(sch) == 0:
-            diagnostics[soort] = TypeDiagnostics(soort, o_total, d_total, 1.0, len(o_idx),
-                                                 len(sch), 0, 0, 0.0,
-                                                 o_total if len(sch) == 0 else 0.0,
-                                                 unplaced[soort])
+            diagnostics[soort] = TypeDiagnostics(
+                soort, o_total, d_total, 1.0, len(o_idx), len(sch), 0, 0, 0.0, 0.0, 0.0,
+                o_total if len(sch) == 0 else 0.0, unplaced[soort])
             continue
         scale = o_total / d_total
         dest = cap * scale
@@ -273,11 +289,15 @@ def gravity_flows(
         d_km = np.asarray(params.distance.km(pc4_lat[o_idx[r]], pc4_lon[o_idx[r]],
                                              s_lat[c], s_lon[c]), float)
         w = np.exp(-d_km / params.beta(soort))
-        flow, iterations, err = _furness(r, c, w, o_val, dest, params.tol, params.max_iter)
+        flow, iterations, err = _furness(r, c, w, o_val, dest, params.tol, params.max_iter,
+                                         params.max_factor)
+        got = np.bincount(c, weights=flow, minlength=len(dest))
+        misfit = float(np.abs(got - dest).sum() / (2 * dest.sum()))
+        mean_km = float((flow * d_km).sum() / flow.sum()) if flow.sum() > 0 else 0.0
         r, c, flow = _prune(r, c, flow, o_val, params.min_flow)
-        diagnostics[soort] = TypeDiagnostics(soort, o_total, d_total, scale, len(o_idx),
-                                             len(sch), len(w), iterations, err, 0.0,
-                                             unplaced[soort])
+        diagnostics[soort] = TypeDiagnostics(
+            soort, o_total, d_total, scale, len(o_idx), len(sch), len(w), iterations, err,
+            misfit, mean_km, 0.0, unplaced[soort])
         parts.append(pd.DataFrame({
             "pc4": pc4_codes[o_idx[r]],
             "vestiging": sch["vestiging"].astype(str).to_numpy()[c],
@@ -331,26 +351,43 @@ def _furness(
     dest: np.ndarray,
     tol: float,
     max_iter: int,
+    max_factor: float = 1e3,
+    check_every: int = 50,
 ) -> tuple[np.ndarray, int, float]:
     """Doubly-constrained balancing on edges (r, c) with weights w; rows exact, columns ~tol.
 
+    Flows are ``w * a[r] * dest[c] * b[c]``; the column factors b start at 1 and stay within
+    [1/max_factor, max_factor], so they cannot diverge when the sparse problem is infeasible.
+    Stops when the max relative column error is below ``tol``, after ``max_iter`` iterations,
+    or when the misfit (sum |column error| / 2 sum dest) fell by less than 1 % over the last
+    ``check_every`` iterations (the bounded problem has converged). Always ends on a row step.
     Returns the flow per edge, the number of iterations and the final max relative column error.
     """
     n_o, n_d = len(origin), len(dest)
+    wd = w * dest[c]
+    mat = csr_matrix((wd, (r, c)), shape=(n_o, n_d))  # sums duplicates; edges are unique
+    mat_t = mat.T.tocsr()
     b = np.ones(n_d)
     a = np.zeros(n_o)
     err = np.inf
     iterations = 0
+    last_misfit = np.inf
     for iterations in range(1, max(1, max_iter) + 1):
-        row = np.bincount(r, weights=w * b[c], minlength=n_o)
+        row = mat @ b
         a = np.divide(origin, row, out=np.zeros(n_o), where=row > 0)
-        col = np.bincount(c, weights=w * a[r], minlength=n_d)
-        got = b * col
-        err = float(np.max(np.abs(got - dest) / dest)) if n_d else 0.0
+        col = mat_t @ a  # column sums / b
+        gap = np.abs(b * col - dest)
+        err = float(np.max(gap / dest)) if n_d else 0.0
         if err < tol or iterations >= max_iter:
             break
-        b = np.divide(dest, col, out=np.zeros(n_d), where=col > 0)
-    return w * a[r] * b[c], iterations, err
+        if iterations % check_every == 0:
+            misfit = float(gap.sum() / (2 * dest.sum()))
+            if misfit > 0.99 * last_misfit:
+                break
+            last_misfit = misfit
+        b = np.clip(np.divide(dest, col, out=np.full(n_d, max_factor), where=col > 0),
+                    1.0 / max_factor, max_factor)
+    return wd * a[r] * b[c], iterations, err
 
 
 def _prune(

@@ -215,15 +215,15 @@ def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
+        pos = e.start - data.rfind(b"\n", 0, e.start)
         problems.append(Problem(
             f"bestand is geen geldige UTF-8: onleesbaar byte 0x{data[e.start]:02X} op regel "
-            f"{line} (positie {e.start - data.rfind(b'\n', 0, e.start)}); {SAVE_AS_UTF8}",
-            file, line))
+            f"{line} (teken {pos}); {SAVE_AS_UTF8}", file, line))
         return None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         problems.append(Problem(f"bestand bevat een NUL-teken op regel {line}; is het wel een "
-                                f"CSV-bestand? {SAVE_AS_UTF8}", file, line))
+                                f"CSV-bestand? Zo ja: {SAVE_AS_UTF8}", file, line))
         return None
     if not text.strip().replace("\ufeff", ""):
         problems.append(Problem("bestand is leeg", file))
@@ -242,9 +242,12 @@ def _parse_csv(
         for rec in reader:
             records.append(rec)
     except csv.Error as e:
-        problems.append(Problem(f"bestand is geen geldige CSV: {e}", file, len(records) + 1))
+        why = (f"een waarde is langer dan {csv.field_size_limit()} tekens; ontbreekt er een "
+               f"afsluitend aanhalingsteken (\")?" if "field limit" in str(e)
+               else "controleer de aanhalingstekens (\") in deze rij")
+        problems.append(Problem(f"bestand is geen geldige CSV: {why}", file, len(records) + 1))
         return None, delimiter
-    while records and _blank(records[0]):
+    if records and _blank(records[0]):
         problems.append(Problem("eerste regel moet de kopregel met kolomnamen zijn, niet leeg",
                                 file, 1))
         return None, delimiter
@@ -314,10 +317,13 @@ def _normalize(
     for col in spec.columns:
         if col.name not in raw.columns:
             continue
-        values = raw[col.name]
-        if col.dtype == "str" and (col.pattern or col.choices):
+        values = raw[col.name].astype(object)
+        if col.dtype == "str" and col.choices:
+            canonical = {c.lower(): c for c in col.choices}
+            values = values.map(lambda v, c=canonical: c.get(v.lower(), v))
+        elif col.dtype == "str" and col.pattern:
             values = values.str.upper()
-            if col.pattern and "(PO|VO)" in col.pattern or col.name in ("swv_po", "swv_vo"):
+            if col.name in ("swv", "swv_po", "swv_vo"):
                 values = values.map(lambda v: normalize_swv_code(v) or v)
         elif col.dtype in ("int", "float"):
             values = values.map(lambda v, c=col: _number_text(v, decimal_comma, c.dtype))
@@ -329,7 +335,7 @@ def _normalize(
                     values.iloc[i] = ""
                     if len(problems) >= MAX_PROBLEMS_PER_FILE:
                         break
-        raw[col.name] = values
+        raw[col.name] = values.astype(object)  # pandas 3 would infer its "str" dtype
     return problems
 
 
@@ -384,8 +390,11 @@ def _read_config(file: Path | None, problems: list[Problem]) -> dict:
         problems.append(Problem(f"bestand is geen UTF-8; {SAVE_AS_UTF8}", name))
         return {}
     except tomllib.TOMLDecodeError as e:
-        m = re.search(r"line (\d+)", str(e))
-        problems.append(Problem(f"geen geldige TOML: {e}", name, int(m.group(1)) if m else None))
+        m = re.search(r"line (\d+), column (\d+)", str(e))
+        where = f" (regel {m.group(1)}, teken {m.group(2)})" if m else ""
+        problems.append(Problem(
+            f"geen geldige TOML{where}; schrijf regels als naam = \"Mijn regio\" en "
+            f"referentiejaar = 2024", name, int(m.group(1)) if m else None))
         return {}
     except OSError as e:
         problems.append(Problem(f"kan bestand niet lezen ({e.strerror or e})", name))
@@ -489,7 +498,8 @@ def read_geometry(file: Path, problems: list[Problem]) -> dict | None:
         problems.append(Problem("bestand is geen UTF-8", name))
         return None
     except json.JSONDecodeError as e:
-        problems.append(Problem(f"geen geldige JSON: {e.msg} (kolom {e.colno})", name, e.lineno))
+        problems.append(Problem(f"geen geldige JSON (regel {e.lineno}, teken {e.colno})", name,
+                                e.lineno))
         return None
     except OSError as e:
         problems.append(Problem(f"kan bestand niet lezen ({e.strerror or e})", name))

@@ -22,6 +22,7 @@ from nabij.sources.nl_files import bad_file, read_csv, require_file
 GEMEENTEN_GEOJSON = "gemeenten_geo/gemeenten.geojson"
 KOPPELCODES = "gemeenten_geo/KoppelCodes.csv"
 JEUGDREGIO_TOPOJSON = "jeugdregio_2025/jeugdregio_2025.topojson"
+PC4_CENTROIDS = "pc4/pc4_centroids_geonames.csv"
 
 PROVINCE_NAMES = {
     "Noord Brabant": "Noord-Brabant",
@@ -162,3 +163,14 @@ def centroids(polygons: dict[str, BaseGeometry]) -> pd.DataFrame:
     codes = list(polygons)
     c = shapely.centroid(np.array([polygons[k] for k in codes], dtype=object))
     return pd.DataFrame({"gemeente": codes, "lat": shapely.get_y(c), "lon": shapely.get_x(c)})
+
+
+def read_pc4_centroids(data_dir: Path) -> pd.DataFrame:
+    """PC4 centroids from geonames (2018; duplicates averaged): columns pc4, lat, lon."""
+    df = read_csv(data_dir, PC4_CENTROIDS, ["pc4", "lat", "lon"], dtype={"pc4": str})
+    out = pd.DataFrame({
+        "pc4": df["pc4"].str.strip(),
+        "lat": pd.to_numeric(df["lat"], errors="coerce"),
+        "lon": pd.to_numeric(df["lon"], errors="coerce"),
+    }).dropna()
+    return out.groupby("pc4", as_index=False)[["lat", "lon"]].mean()

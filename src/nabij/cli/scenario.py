@@ -1,0 +1,164 @@
+"""`nabij scenario …`: build regio-indelingen and measure them side by side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from nabij.atlas import Atlas
+from nabij.atlas.distance import StraightLineDetour
+from nabij.cli.progress import console, steps
+from nabij.errors import InputError, Problem
+from nabij.privacy import DEFAULT_THRESHOLD, format_count
+
+app = typer.Typer(no_args_is_help=True,
+                  help="Regio-indelingen bouwen en naast elkaar meten.")
+
+SCENARIO_HELP = ("Scenario: status-quo, s1, s2, s3, fusie of custom:<bestand.csv>. Herhaal de "
+                 "optie of scheid met komma's; standaard alle ingebouwde scenario's.")
+
+
+def _names(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out: list[str] = []
+    for v in values:
+        out += [x.strip() for x in (v.split(",") if not v.startswith("custom:") else [v])
+                if x.strip()]
+    return out
+
+
+def _options(fusie_drempel: float, s1_aandeel: float, voorzieningen: str | None,
+             sector: str | None = None):
+    from nabij.divisions.provision import parse_provisions
+    from nabij.scenarios import ScenarioOptions
+
+    return ScenarioOptions(fusie_threshold=fusie_drempel, s1_min_share=s1_aandeel,
+                           provisions=parse_provisions(voorzieningen) if voorzieningen else None,
+                           custom_sector=sector)
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """Toon de beschikbare scenario's."""
+    from nabij.scenarios import SCENARIOS
+
+    table = Table(title="Scenario's")
+    table.add_column("naam")
+    table.add_column("omschrijving")
+    for s in SCENARIOS.values():
+        table.add_row(s.name, f"[bold]{s.label}[/]: {s.description}")
+    table.add_row("custom:<bestand.csv>", "Eigen indeling uit een CSV (pc4 of gemeente -> regio, "
+                  "optioneel sector).")
+    console.print(table)
+
+
+@app.command("compare")
+def compare_cmd(
+    atlas_dir: Path = typer.Option(..., "--atlas", help="Map van een opgeslagen atlas."),
+    out: Path = typer.Option(..., "--out", "-o", help="Map voor measures.json, CSV en XLSX."),
+    scenario: list[str] = typer.Option(None, "--scenario", "-s", help=SCENARIO_HELP),
+    drempel: int = typer.Option(DEFAULT_THRESHOLD, "--drempel",
+                                help="Privacydrempel: aantallen leerlingen hieronder worden "
+                                "getoond als '<drempel'."),
+    no_suppress: bool = typer.Option(False, "--no-suppress",
+                                     help="Kleine aantallen niet afschermen (alleen intern "
+                                     "gebruik)."),
+    fusie_drempel: float = typer.Option(10_000, "--fusie-drempel",
+                                        help="Regio's met minder leerlingen fuseren (scenario "
+                                        "fusie) en tellen als klein."),
+    s1_aandeel: float = typer.Option(0.10, "--s1-aandeel",
+                                     help="Scenario s1: koppel een PO- en VO-SWV als ze minstens "
+                                     "dit aandeel van de leerlingen van een van beide delen."),
+    voorzieningen: str = typer.Option(None, "--voorzieningen",
+                                      help="Vereiste voorzieningen, bv. 'SBO,SO3,SO4,VSO3,"
+                                      "VSO4,PRO' (standaard)."),
+    omrijfactor: float = typer.Option(1.3, "--omrijfactor",
+                                      help="Reisafstand = hemelsbrede afstand x deze factor."),
+) -> None:
+    """Bouw scenario's en meet ze naast elkaar; schrijft measures.json, CSV's en een XLSX."""
+    from nabij.measures import measure_all, write_measures
+    from nabij.measures.definitions import Params
+    from nabij.scenarios import build_scenarios
+
+    if drempel < 1:
+        raise InputError("--drempel moet minstens 1 zijn")
+    if omrijfactor < 1:
+        raise InputError("--omrijfactor moet minstens 1 zijn")
+    names = _names(scenario)
+    options = _options(fusie_drempel, s1_aandeel, voorzieningen)
+    atlas = Atlas.load(atlas_dir)
+    with steps("Scenario's bouwen", len(names) if names else None) as step:
+        divisions = build_scenarios(atlas, names, options, progress=step)
+    with steps("Meten", len(divisions) + 1) as step:
+        ms = measure_all(atlas, divisions, distance_model=StraightLineDetour(omrijfactor),
+                         params=Params(small_region=fusie_drempel),
+                         provisions=options.provisions, progress=step)
+        step("wegschrijven")
+        write_measures(ms, out, drempel=drempel, suppress=not no_suppress)
+    _show(ms, drempel if not no_suppress else 1)
+    console.print(f"Metingen van {len(divisions)} indelingen geschreven naar [bold]{out}[/]")
+
+
+@app.command("build")
+def build_cmd(
+    atlas_dir: Path = typer.Option(..., "--atlas", help="Map van een opgeslagen atlas."),
+    scenario: str = typer.Option(..., "--scenario", "-s", help="Eén scenario (zie 'list')."),
+    out: Path = typer.Option(..., "--out", "-o", help="CSV-bestand voor de indeling."),
+    sector: str = typer.Option(None, "--sector",
+                               help="PO, VO of PO+VO (nodig als het scenario er meer heeft)."),
+    fusie_drempel: float = typer.Option(10_000, "--fusie-drempel",
+                                        help="Scenario fusie: minimum aantal leerlingen."),
+    s1_aandeel: float = typer.Option(0.10, "--s1-aandeel", help="Scenario s1: koppelaandeel."),
+    voorzieningen: str = typer.Option(None, "--voorzieningen",
+                                      help="Scenario s3: vereiste voorzieningen."),
+) -> None:
+    """Bouw één indeling en schrijf die als CSV (pc4, regio, regio_naam) met recept."""
+    from nabij.scenarios import build_scenario
+
+    if sector is not None:
+        sector = sector.upper().replace(" ", "")
+        if sector not in ("PO", "VO", "PO+VO"):
+            raise InputError(f"onbekende sector '{sector}'; kies PO, VO of PO+VO")
+    atlas = Atlas.load(atlas_dir)
+    options = _options(fusie_drempel, s1_aandeel, voorzieningen, sector)
+    divisions = build_scenario(atlas, scenario, options)
+    pick = [d for d in divisions if sector is None or d.sector == sector]
+    if len(pick) != 1:
+        have = ", ".join(d.sector for d in divisions)
+        raise InputError(f"Scenario '{scenario}' heeft indelingen voor {have}",
+                         [Problem("kies er één met --sector" if pick else
+                                  f"geen indeling voor sector {sector}")])
+    div = pick[0].validate(atlas.pc4["pc4"])
+    div.to_csv(out)
+    console.print(f"[bold]{div.name}[/]: {div.n_regions} regio's, geschreven naar {out}")
+
+
+def _fmt(v: float | None, unit: str, drempel: int) -> str:
+    if v is None:
+        return "–"
+    if unit == "leerlingen":
+        return format_count(v, drempel)
+    if unit == "aandeel":
+        return f"{100 * v:.1f}%".replace(".", ",")
+    if unit == "aantal" and float(v).is_integer():
+        return f"{int(v):,}".replace(",", ".")
+    return f"{v:.1f}".replace(".", ",")
+
+
+SHOW = (("regios", "regio's"), ("regios_klein", "klein"), ("grensverkeer", "grens"),
+        ("dekking", "dekking"), ("afstand_eigen_gem", "km eigen"),
+        ("verandering_leerlingen", "veranderd"))
+
+
+def _show(ms, drempel: int) -> None:
+    table = Table(title="Vergelijking (alle maten: vergelijking.xlsx)")
+    table.add_column("indeling", no_wrap=True)
+    for _, short in SHOW:
+        table.add_column(short, justify="right")
+    for d in ms.divisions:
+        table.add_row(d.slug, *[_fmt(d.summary.get(k), ms.definitions[k].eenheid, drempel)
+                                for k, _ in SHOW])
+    console.print(table)

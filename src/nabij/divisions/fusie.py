@@ -1,0 +1,67 @@
+"""Fusie kleine SWV's: merge regions below a pupil threshold with their strongest neighbour.
+
+Repeatedly, the smallest region below ``threshold`` pupils (pupils at school locations of the
+sector's types inside the region) merges with the adjacent region (``pc4_buren``) that it
+exchanges most pupils with (living in one, at school in the other, both directions); ties go
+to the smaller neighbour, then the lower code. The larger of the two keeps its code. A region
+without any neighbour left (an isolated part of the adjacency graph that is small in total)
+is reported as impossible in the recipe.
+"""
+
+from __future__ import annotations
+
+from nabij.atlas import Atlas
+from nabij.divisions.division import Division
+from nabij.divisions.graph import RegionGraph, sector_types
+from nabij.divisions.status_quo import status_quo
+
+DEFAULT_THRESHOLD = 10_000
+
+
+def fusie_division(
+    atlas: Atlas,
+    sector: str = "PO",
+    threshold: float = DEFAULT_THRESHOLD,
+    base: Division | None = None,
+    name: str | None = None,
+) -> Division:
+    """Merge small regions of ``base`` (default: the status quo of ``sector``)."""
+    base = base or status_quo(atlas, sector)
+    sector = base.sector
+    graph = RegionGraph.from_assignment(atlas, base.assignment, sector_types(sector),
+                                        base.region_names)
+    impossible = merge_small(graph, threshold)
+    assignment = graph.final_assignment()
+    label = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}[sector]
+    recipe = {
+        "bouwer": "fusie",
+        "scenario": "fusie",
+        "sector": sector,
+        "drempel_leerlingen": threshold,
+        "basis": base.name,
+        "maat": "leerlingen op schoolvestigingen in de regio",
+        "fusies": graph.merges,
+        "onmogelijk": [{"regio": r, "leerlingen": round(graph.size[r])} for r in impossible],
+        "regios_voor": base.n_regions,
+        "regios_na": len(graph.members),
+    }
+    return Division(name or f"Fusie kleine SWV's {label}", sector, assignment, recipe,
+                    graph.final_names())
+
+
+def merge_small(graph: RegionGraph, threshold: float) -> list[str]:
+    """Merge until no region is below ``threshold``; returns the regions that cannot merge."""
+    stuck: set[str] = set()
+    while True:
+        small = [r for r, s in graph.size.items() if s < threshold and r not in stuck]
+        if not small:
+            break
+        r = min(small, key=lambda x: (graph.size[x], x))
+        cands = graph.nbr[r]
+        if not cands:
+            stuck.add(r)
+            continue
+        best = min(cands, key=lambda s: (-graph.between(r, s), graph.size[s], s))
+        graph.merge(r, best, reason="kleiner dan drempel")
+    return sorted(r for r in stuck if r in graph.size and graph.size[r] < threshold)
+

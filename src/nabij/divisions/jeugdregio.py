@@ -1,0 +1,27 @@
+"""Scenario 2: SWV regions congruent with the jeugdzorgregio's (per sector or funderend)."""
+
+from __future__ import annotations
+
+from nabij.atlas import Atlas
+from nabij.divisions.division import Division
+
+SECTOR_LABEL = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}
+
+
+def jeugdregio_division(atlas: Atlas, sector: str = "PO+VO") -> Division:
+    """Every PC4 in the jeugdregio of its gemeente."""
+    gem = atlas.gemeenten.set_index(atlas.gemeenten["gemeente"].astype(str))["jeugdregio"]
+    pc4 = atlas.pc4
+    assignment = pc4["gemeente"].astype(str).map(gem.astype(str))
+    assignment.index = pc4["pc4"].astype(str).to_numpy()
+    jr = atlas.jeugdregios
+    names = dict(zip(jr["jeugdregio"].astype(str), jr["naam"].astype(str), strict=True))
+    used = set(assignment.unique())
+    return Division(
+        name=f"S2 Jeugdregio {SECTOR_LABEL[sector]}",
+        sector=sector,
+        assignment=assignment,
+        recipe={"bouwer": "jeugdregio", "scenario": "s2", "sector": sector,
+                "bron": "jeugdregio van de gemeente van elk postcodegebied"},
+        region_names={k: v for k, v in names.items() if k in used},
+    )

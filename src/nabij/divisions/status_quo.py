@@ -1,0 +1,31 @@
+"""The status quo: the SWV PO and VO divisions recorded in the Atlas (table ``indeling``)."""
+
+from __future__ import annotations
+
+from nabij.atlas import Atlas
+from nabij.divisions.division import Division
+
+
+def status_quo(atlas: Atlas, sector: str) -> Division:
+    """The current SWV division of one sector (``PO`` or ``VO``)."""
+    if sector not in ("PO", "VO"):
+        raise ValueError("de status quo bestaat alleen per sector: PO of VO")
+    ind = atlas.indeling
+    col = f"swv_{sector.lower()}"
+    assignment = ind.set_index(ind["pc4"].astype(str))[col].astype(str)
+    swv = atlas.swv
+    names = dict(zip(swv["swv"].astype(str), swv["naam"].astype(str), strict=True))
+    used = set(assignment.unique())
+    return Division(
+        name=f"Status quo {sector}",
+        sector=sector,
+        assignment=assignment,
+        recipe={"bouwer": "status_quo", "scenario": "status-quo", "sector": sector,
+                "bron": "tabel indeling van de atlas"},
+        region_names={k: v for k, v in names.items() if k in used},
+    )
+
+
+def status_quo_all(atlas: Atlas) -> list[Division]:
+    """Status quo PO and VO."""
+    return [status_quo(atlas, "PO"), status_quo(atlas, "VO")]

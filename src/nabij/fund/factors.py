@@ -1,0 +1,228 @@
+"""Context factors of the inclusiefonds, computed from the Atlas (pure functions).
+
+Every factor is a *mass* per PC4 area: an amount that adds up over areas, so that a gemeente's
+or any region's factor is simply the sum over its PC4 areas (a region's factors are aggregated
+from its PC4s). The fund distributes the budget of a factor in proportion to its mass. The
+*intensity* shown to users is mass per pupil (a share, or km per pupil).
+
+Pupils (``leerlingen``) are the pupils living in a PC4 area, from the Atlas' pupil flows
+(``stromen``, summed over the school types of the fund's sectors). Flows are modelled in most
+atlases, so everything derived from them is labelled *gemodelleerd*.
+
+=================  ==========================================================================
+factor             mass per PC4 area
+=================  ==========================================================================
+``eenouder``       pupils x share of one-parent households (``aandeel_eenouder``)
+``uitkering``      pupils x benefit recipients per inhabitant (``aandeel_uitkering``)
+``stedelijk``      pupils x (5 - stedelijkheid) / 4  (1 for very urban, 0 for not urban)
+``landelijk``      pupils x (stedelijkheid - 1) / 4  (sparsity: 1 for not urban)
+``speciaal``       pupils of the area in SBO, SO and VSO (from flows)
+``reisafstand``    one-way km travelled by the area's SBO/SO/VSO pupils (flows x road km)
+=================  ==========================================================================
+
+Missing context values (``stedelijkheid``, ``aandeel_*`` may be empty) are filled with the
+pupil-weighted mean of the gemeente, else of the country; the number filled is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nabij.atlas.distance import DistanceModel, StraightLineDetour
+from nabij.tables import PO_TYPES, VO_TYPES
+
+SPECIAL_TYPES: tuple[str, ...] = ("SBO", "SO", "VSO")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A context factor: Dutch label, unit of its intensity and whether it rests on flows."""
+
+    key: str
+    label: str
+    unit: str
+    description: str
+    from_flows: bool
+
+
+FACTORS: dict[str, Factor] = {
+    f.key: f
+    for f in (
+        Factor("eenouder", "Eenoudergezinnen", "aandeel",
+               "leerlingen maal het aandeel eenoudergezinnen onder huishoudens met kinderen",
+               False),
+        Factor("uitkering", "Uitkeringen", "aandeel",
+               "leerlingen maal het aandeel inwoners met een uitkering (WW, bijstand, AO)",
+               False),
+        Factor("stedelijk", "Stedelijkheid", "index 0-1",
+               "leerlingen maal de stedelijkheid (1 = zeer sterk stedelijk, 0 = niet stedelijk)",
+               False),
+        Factor("landelijk", "Spreiding (landelijkheid)", "index 0-1",
+               "leerlingen maal de landelijkheid (1 = niet stedelijk, 0 = zeer sterk stedelijk)",
+               False),
+        Factor("speciaal", "Speciaal onderwijs", "aandeel",
+               "leerlingen die naar SBO, SO of VSO gaan (gemodelleerd uit leerlingstromen)",
+               True),
+        Factor("reisafstand", "Reisafstand speciaal onderwijs", "km per leerling",
+               "enkele-reis-kilometers van leerlingen naar SBO, SO en VSO (gemodelleerd)",
+               True),
+    )
+}
+"""All factors a fund definition may weigh, by key."""
+
+CONTEXT_COLUMNS = {"eenouder": "aandeel_eenouder", "uitkering": "aandeel_uitkering"}
+
+
+def sector_types(sectors: Iterable[str]) -> tuple[str, ...]:
+    """School types of the sectors ("PO", "VO")."""
+    out: list[str] = []
+    for s in sectors:
+        out += list(PO_TYPES if s == "PO" else VO_TYPES)
+    return tuple(out)
+
+
+def _arrow(values: pd.Series | pd.Index | np.ndarray) -> pa.Array:
+    arr = pa.array(values, from_pandas=True) if not isinstance(values, pa.Array) else values
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if arr.type == pa.string() else arr.cast(pa.string())
+
+
+def positions(values, keys) -> np.ndarray:
+    """Position of each value among ``keys`` (strings), -1 where absent; fast for Arrow data."""
+    idx = pc.index_in(_arrow(values), value_set=_arrow(keys))
+    return np.asarray(idx.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def school_positions(stromen: pd.DataFrame, scholen: pd.DataFrame) -> np.ndarray:
+    """Row of ``scholen`` for each flow, matched on (vestiging, soort); -1 where absent."""
+    def key(df: pd.DataFrame) -> pa.Array:
+        return pc.binary_join_element_wise(_arrow(df["vestiging"]), _arrow(df["soort"]), "|")
+
+    return positions(key(stromen), key(scholen))
+
+
+def pupils_by_pc4(atlas, sectors: Iterable[str] = ("PO", "VO")) -> pd.Series:
+    """Pupils living in each PC4 area (all PC4s of the atlas, 0 where none), from flows."""
+    st = atlas.stromen
+    st = st[st["soort"].isin(sector_types(sectors)).to_numpy()]
+    codes = atlas.pc4["pc4"]
+    pos = positions(st["pc4"], codes)
+    ok = pos >= 0
+    n = np.bincount(pos[ok], weights=st["leerlingen"].to_numpy(float)[ok],
+                    minlength=len(codes))
+    return pd.Series(n, index=pd.Index(codes.astype(str).to_numpy(object), name="pc4"))
+
+
+def special_trips(atlas, distance: DistanceModel | None = None,
+                  types: Iterable[str] = SPECIAL_TYPES) -> pd.DataFrame:
+    """Flows of ``types`` (default SBO/SO/VSO) with road km from home PC4 centroid to school.
+
+    Columns: pc4, vestiging, soort, leerlingen, km, plus ``pc4_pos`` / ``school_pos`` (row
+    numbers in ``atlas.pc4`` / ``atlas.scholen``). Flows to unknown schools are dropped.
+    """
+    distance = distance or StraightLineDetour()
+    st = atlas.stromen
+    st = st[st["soort"].isin(list(types)).to_numpy()]
+    sch, pc4 = atlas.scholen, atlas.pc4
+    sp = school_positions(st, sch)
+    pp = positions(st["pc4"], pc4["pc4"])
+    ok = (sp >= 0) & (pp >= 0)
+    st, sp, pp = st[ok], sp[ok], pp[ok]
+    km = np.asarray(distance.km(pc4["lat"].to_numpy(float)[pp], pc4["lon"].to_numpy(float)[pp],
+                                sch["lat"].to_numpy(float)[sp], sch["lon"].to_numpy(float)[sp]),
+                    float)
+    out = st[["pc4", "vestiging", "soort", "leerlingen"]].reset_index(drop=True)
+    out["leerlingen"] = out["leerlingen"].astype(float)
+    out["km"] = km
+    out["pc4_pos"] = pp
+    out["school_pos"] = sp
+    return out
+
+
+def _filled(pc4: pd.DataFrame, column: str, weight: pd.Series) -> tuple[np.ndarray, int]:
+    """Column values with gaps filled by the gemeente's, else the national weighted mean."""
+    v = pd.to_numeric(pc4[column], errors="coerce") if column in pc4 else pd.Series(
+        np.nan, index=pc4.index)
+    v = v.astype(float)
+    missing = int(v.isna().sum())
+    if missing == 0:
+        return v.to_numpy(), 0
+    w = weight.to_numpy(float)
+    ok = v.notna().to_numpy()
+    frame = pd.DataFrame({"g": pc4["gemeente"].to_numpy(), "vw": np.where(ok, v.fillna(0) * w, 0),
+                          "w": np.where(ok, w, 0), "n": ok.astype(float),
+                          "v": v.fillna(0).to_numpy()})
+    grp = frame.groupby("g")
+    gw, gvw = grp["w"].transform("sum"), grp["vw"].transform("sum")
+    gn, gv = grp["n"].transform("sum"), grp["v"].transform("sum")
+    gmean = np.where(gw > 0, gvw / np.where(gw > 0, gw, 1), np.where(gn > 0, gv / np.where(
+        gn > 0, gn, 1), np.nan))
+    tw = frame["w"].sum()
+    nat = frame["vw"].sum() / tw if tw > 0 else (v.mean() if ok.any() else 0.0)
+    fill = np.where(np.isnan(gmean), nat, gmean)
+    return np.where(ok, v.to_numpy(), fill), missing
+
+
+def factor_masses(
+    atlas,
+    sectors: Iterable[str] = ("PO", "VO"),
+    distance: DistanceModel | None = None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Per PC4 area: ``leerlingen`` and the mass of every factor in :data:`FACTORS`.
+
+    Returns the frame (index pc4, columns ``leerlingen`` + factor keys) and the number of
+    PC4 areas whose context value was filled in, per factor.
+    """
+    pc4 = atlas.pc4
+    pupils = pupils_by_pc4(atlas, sectors)
+    n = pupils.to_numpy()
+    out = pd.DataFrame({"leerlingen": n}, index=pupils.index)
+    filled: dict[str, int] = {}
+    for key, col in CONTEXT_COLUMNS.items():
+        v, filled[key] = _filled(pc4, col, pupils.reset_index(drop=True))
+        out[key] = n * np.clip(v, 0.0, 1.0)
+    urb, filled["stedelijk"] = _filled(pc4, "stedelijkheid", pupils.reset_index(drop=True))
+    filled["landelijk"] = filled["stedelijk"]
+    urb = np.clip(urb, 1.0, 5.0)
+    out["stedelijk"] = n * (5.0 - urb) / 4.0
+    out["landelijk"] = n * (urb - 1.0) / 4.0
+    types = [t for t in SPECIAL_TYPES if t in sector_types(sectors)]
+    trips = special_trips(atlas, distance, types)
+    pp, lv = trips["pc4_pos"].to_numpy(), trips["leerlingen"].to_numpy(float)
+    out["speciaal"] = np.bincount(pp, weights=lv, minlength=len(out))
+    out["reisafstand"] = np.bincount(pp, weights=lv * trips["km"].to_numpy(), minlength=len(out))
+    return out, filled
+
+
+def aggregate(masses: pd.DataFrame, unit_of_pc4: pd.Series) -> pd.DataFrame:
+    """Sum PC4 masses into units (gemeenten, SWVs, scenario regions); index = unit code."""
+    units = unit_of_pc4.reindex(masses.index)
+    if units.isna().any():
+        units = units.fillna("onbekend")
+    return masses.groupby(units.to_numpy()).sum().rename_axis("eenheid")
+
+
+def intensities(masses: pd.DataFrame) -> pd.DataFrame:
+    """Factor intensity per unit: mass per pupil (``speciaal``: share; ``reisafstand``: km)."""
+    n = masses["leerlingen"].to_numpy(float)
+    safe = np.where(n > 0, n, 1.0)
+    out = pd.DataFrame(index=masses.index)
+    out["leerlingen"] = n
+    for key in FACTORS:
+        if key in masses:
+            out[key] = np.where(n > 0, masses[key].to_numpy(float) / safe, 0.0)
+    return out
+
+
+def gemeente_factors(atlas, sectors: Iterable[str] = ("PO", "VO")) -> pd.DataFrame:
+    """Context factors per gemeente: pupils and the intensity of each factor."""
+    masses, _ = factor_masses(atlas, sectors)
+    gem = atlas.pc4.set_index(atlas.pc4["pc4"].astype(str))["gemeente"]
+    return intensities(aggregate(masses, gem))

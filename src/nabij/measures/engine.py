@@ -1,0 +1,187 @@
+"""Measure divisions side by side: :func:`measure_all` -> :class:`MeasureSet`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from nabij.atlas import Atlas
+from nabij.atlas.distance import DistanceModel, StraightLineDetour
+from nabij.divisions import Division
+from nabij.measures import (
+    congruentie,
+    dekkend,
+    doorgaande_lijn,
+    drukte,
+    grensverkeer,
+    size,
+    thuisnabijheid,
+    verandering,
+    verschillen,
+)
+from nabij.measures.context import DivisionView, MeasureContext
+from nabij.measures.definitions import Definition, Params, Part, num
+
+FAMILIES = (size, drukte, grensverkeer, dekkend, thuisnabijheid, congruentie,
+            doorgaande_lijn, verandering, verschillen)
+"""Measure families in the order the report shows them."""
+
+
+def all_definitions(params: Params | None = None) -> dict[str, Definition]:
+    """Every measure key (summary and region level) with its Dutch definition."""
+    params = params or Params()
+    out: dict[str, Definition] = {}
+    for fam in FAMILIES:
+        out |= fam.definitions(params)
+    return out
+
+
+def slugify(text: str) -> str:
+    """File-name-safe slug: "Fusie kleine SWV's PO" -> "fusie-kleine-swvs-po"."""
+    s = text.lower().replace("'", "").replace("+", "-")
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s or "indeling"
+
+
+@dataclass
+class DivisionMeasures:
+    """All measures of one division."""
+
+    division: Division
+    slug: str
+    summary: dict[str, float | None]
+    regions: pd.DataFrame
+    pc4: pd.DataFrame
+    flows: pd.DataFrame
+
+    @property
+    def name(self) -> str:
+        return self.division.name
+
+
+@dataclass
+class MeasureSet:
+    """Measures of several divisions of one atlas, with their definitions."""
+
+    atlas: dict
+    definitions: dict[str, Definition]
+    divisions: list[DivisionMeasures]
+    flows_modelled: bool
+    params: Params = field(default_factory=Params)
+
+    def __getitem__(self, key: str) -> DivisionMeasures:
+        for d in self.divisions:
+            if key in (d.slug, d.name):
+                return d
+        raise KeyError(key)
+
+    def definition_dicts(self) -> dict[str, dict]:
+        return {k: d.to_dict(self.flows_modelled) for k, d in self.definitions.items()}
+
+    def summary_keys(self) -> list[str]:
+        return [k for k, d in self.definitions.items() if d.niveau == "samenvatting"]
+
+    def summary_frame(self) -> pd.DataFrame:
+        """One row per division: naam, slug, sector, then every summary measure."""
+        rows = [{"naam": d.name, "slug": d.slug, "sector": d.division.sector} | d.summary
+                for d in self.divisions]
+        return pd.DataFrame(rows, columns=["naam", "slug", "sector"] + self.summary_keys())
+
+
+def _distance_text(model: DistanceModel) -> str:
+    if isinstance(model, StraightLineDetour):
+        return f"hemelsbrede afstand x {model.factor:g} (omrijfactor)".replace(".", ",")
+    return str(getattr(model, "description", type(model).__name__))
+
+
+def _pair(divisions: Sequence[Division], d: Division) -> Division | None:
+    """The other-sector division of the same scenario (None: use the status quo)."""
+    other = {"PO": "VO", "VO": "PO"}.get(d.sector)
+    if other is None:
+        return None
+    scen = d.recipe.get("scenario")
+    return next((x for x in divisions if x.sector == other and scen is not None
+                 and x.recipe.get("scenario") == scen), None)
+
+
+def measure_all(
+    atlas: Atlas,
+    divisions: Sequence[Division],
+    status_quo: Sequence[Division] | None = None,
+    distance_model: DistanceModel | None = None,
+    params: Params | None = None,
+    provisions: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> MeasureSet:
+    """Every measure of every division, on one shared :class:`MeasureContext`.
+
+    ``status_quo`` (PO and VO divisions) is the reference for *verandering* and the partner
+    for *doorgaande lijn* when a division has no other-sector sibling in its scenario;
+    default: the atlas' SWV divisions. ``distance_model`` defaults to straight line x 1.3.
+    """
+    model = distance_model or StraightLineDetour()
+    params = params or Params()
+    ctx = MeasureContext(atlas, model, tuple(provisions) if provisions else None)
+    params = replace(params, distance_text=_distance_text(model),
+                     provisions=ctx.provision_keys)
+    sq = {s: ctx.status_quo_view(s, list(status_quo or [])) for s in ("PO", "VO")}
+    defs = all_definitions(params)
+    summary_keys = [k for k, d in defs.items() if d.niveau == "samenvatting"]
+    views: dict[int, DivisionView] = {}
+    used: set[str] = set()
+    out = []
+    for d in divisions:
+        if progress:
+            progress(d.name)
+        v = views.setdefault(id(d), ctx.view(d))
+        partner_div = _pair(divisions, d)
+        if partner_div is not None:
+            partner = views.setdefault(id(partner_div), ctx.view(partner_div))
+        else:
+            partner = sq[{"PO": "VO", "VO": "PO"}[d.sector]] if d.sector != "PO+VO" else None
+        parts: list[Part] = [
+            size.measure(v, params),
+            drukte.measure(v, params),
+            grensverkeer.measure(v, params),
+            dekkend.measure(v, params),
+            thuisnabijheid.measure(v, params),
+            congruentie.measure(v, params),
+            doorgaande_lijn.measure(v, partner, params),
+            verandering.measure(v, sq, params),
+            verschillen.measure(v, params),
+        ]
+        regions = {"regio": list(v.regions), "naam": v.names}
+        summary: dict[str, float | None] = {}
+        tables: dict[str, pd.DataFrame] = {}
+        for part in parts:
+            regions |= part.regions
+            summary |= part.summary
+            tables |= part.tables
+        slug = slugify(d.name)
+        base, i = slug, 2
+        while slug in used:
+            slug, i = f"{base}-{i}", i + 1
+        used.add(slug)
+        out.append(DivisionMeasures(
+            division=d,
+            slug=slug,
+            summary={k: num(summary.get(k)) for k in summary_keys},
+            regions=pd.DataFrame(regions),
+            pc4=tables["thuisnabijheid"],
+            flows=tables["grensverkeer"],
+        ))
+    meta = atlas.meta
+    return MeasureSet(
+        atlas={"name": meta.name, "reference_year": meta.reference_year,
+               "provenance": {k: dict(v) for k, v in meta.provenance.items()}},
+        definitions=defs,
+        divisions=out,
+        flows_modelled=ctx.flows_modelled,
+        params=params,
+    )
+
+
+__all__ = ["DivisionMeasures", "MeasureSet", "all_definitions", "measure_all", "slugify"]

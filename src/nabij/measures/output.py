@@ -1,0 +1,249 @@
+"""Write a MeasureSet to an output folder: measures.json, CSV per table, vergelijking.xlsx.
+
+Layout (the contract with the report)::
+
+    measures.json               definitions + per division: recipe, summary, regions
+    samenvatting.csv            one row per division
+    indelingen/<slug>.csv       pc4, regio, regio_naam (+ <slug>.recept.json)
+    regios/<slug>.csv           per-region measures
+    thuisnabijheid/<slug>.csv   pc4, kinderen, afstand_<type>, afstand_eigen_<type>
+    grensverkeer/<slug>.csv     van, naar, leerlingen (flow matrix, long form)
+    vergelijking.xlsx           Samenvatting, Definities, one sheet per division
+
+Published CSV/XLSX show pupil and child counts below ``drempel`` as "<10" (nabij.privacy);
+measures.json keeps raw numbers (the report suppresses when rendering). Every file is written
+to a temporary file first and moved into place (os.replace).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nabij.measures.engine import MeasureSet
+from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
+
+FORMAT = "nabij-measures"
+VERSION = 1
+COUNT_UNITS = ("leerlingen", "kinderen")
+NUMBER_FORMATS = {"leerlingen": "#,##0", "kinderen": "#,##0", "aantal": "#,##0.0",
+                  "aandeel": "0.0%", "km": "0.0", "index": "0.000"}
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> Path:
+    return _atomic(path, lambda t: df.to_csv(t, index=False, encoding="utf-8"))
+
+
+def _jsonable(x: object) -> object:
+    if isinstance(x, np.bool_ | bool):
+        return bool(x)
+    if isinstance(x, np.integer):
+        return int(x)
+    if isinstance(x, float | np.floating):
+        f = float(x)
+        return f if np.isfinite(f) else None
+    if x is None or x is pd.NA:
+        return None
+    return x
+
+
+def to_json_dict(ms: MeasureSet, drempel: int = DEFAULT_THRESHOLD) -> dict:
+    """The measures.json document."""
+    p = ms.params
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "atlas": ms.atlas,
+        "drempel": drempel,
+        "stromen_gemodelleerd": ms.flows_modelled,
+        "parameters": {"kleine_regio": p.small_region, "afstandsmodel": p.distance_text,
+                       "afstandsbanden_km": list(p.km_bands), "z_drempel": p.z_threshold},
+        "definities": ms.definition_dicts(),
+        "divisions": [
+            {
+                "name": d.name,
+                "slug": d.slug,
+                "sector": d.division.sector,
+                "recipe": json.loads(json.dumps(dict(d.division.recipe), default=str)),
+                "summary": {k: _jsonable(v) for k, v in d.summary.items()},
+                "regions": [{k: _jsonable(v) for k, v in rec.items()}
+                            for rec in d.regions.to_dict(orient="records")],
+            }
+            for d in ms.divisions
+        ],
+    }
+
+
+def _count_columns(ms: MeasureSet, columns: list[str]) -> list[str]:
+    return [c for c in columns
+            if (c in ms.definitions and ms.definitions[c].eenheid in COUNT_UNITS)
+            or c in ("leerlingen", "kinderen", "kinderen_po", "kinderen_vo")]
+
+
+def _published(ms: MeasureSet, df: pd.DataFrame, drempel: int, suppress: bool) -> pd.DataFrame:
+    counts = _count_columns(ms, list(df.columns))
+    out = df.copy()
+    for c in out.columns:
+        if out[c].dtype.kind == "f" and c not in counts:
+            out[c] = out[c].round(4)
+    if suppress:
+        return suppress_counts(out, counts, drempel)
+    for c in counts:
+        out[c] = pd.to_numeric(out[c], errors="coerce").round().astype("Int64")
+    return out
+
+
+def write_measures(
+    ms: MeasureSet,
+    out: str | Path,
+    drempel: int = DEFAULT_THRESHOLD,
+    suppress: bool = True,
+) -> Path:
+    """Write the whole output folder; returns its path."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    doc = to_json_dict(ms, drempel)
+    _atomic(out / "measures.json", lambda t: t.write_text(
+        json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8"))
+    for d in ms.divisions:
+        d.division.to_csv(out / "indelingen" / f"{d.slug}.csv")
+        _write_csv(_published(ms, d.regions, drempel, suppress), out / "regios" / f"{d.slug}.csv")
+        pc4 = d.pc4.copy()
+        for c in pc4.columns:
+            if c.startswith("afstand"):
+                pc4[c] = pc4[c].round(2)
+        _write_csv(_published(ms, pc4, drempel, suppress),
+                   out / "thuisnabijheid" / f"{d.slug}.csv")
+        _write_csv(_published(ms, d.flows, drempel, suppress),
+                   out / "grensverkeer" / f"{d.slug}.csv")
+    _write_csv(_published(ms, ms.summary_frame(), drempel, suppress), out / "samenvatting.csv")
+    _atomic(out / "vergelijking.xlsx", lambda t: write_xlsx(ms, t, drempel, suppress))
+    return out
+
+
+def write_xlsx(ms: MeasureSet, path: Path, drempel: int = DEFAULT_THRESHOLD,
+               suppress: bool = True) -> None:
+    """Comparison workbook: Dutch headers, frozen header rows, number formats.
+
+    Sheets: Samenvatting (measures x divisions), Definities, one sheet of regions per
+    division, Over (atlas, privacy threshold, modelled data). Streamed (write-only mode).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    label = "<" + str(drempel)
+
+    def header(ws, names: list[str]) -> None:
+        cells = []
+        for n in names:
+            c = WriteOnlyCell(ws, value=n)
+            c.font = bold
+            c.alignment = wrap
+            cells.append(c)
+        ws.append(cells)
+
+    def cell(ws, value: object, fmt: str | None) -> object:
+        if fmt is None or not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        c = WriteOnlyCell(ws, value=value)
+        c.number_format = fmt
+        return c
+
+    ws = wb.create_sheet("Samenvatting")
+    ws.freeze_panes = "C2"
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 11
+    for i in range(len(ms.divisions)):
+        ws.column_dimensions[get_column_letter(i + 3)].width = 18
+    header(ws, ["Maat", "Eenheid"] + [d.name for d in ms.divisions])
+    defs = ms.definition_dicts()
+    for key in ms.summary_keys():
+        dd = defs[key]
+        values = [d.summary.get(key) for d in ms.divisions]
+        if all(v is None for v in values):
+            continue
+        fmt = NUMBER_FORMATS.get(dd["eenheid"])
+        row: list[object] = [dd["label"] + (" (gemodelleerd)" if dd["gemodelleerd"] else ""),
+                             dd["eenheid"]]
+        for v in values:
+            if v is not None and suppress and dd["eenheid"] in COUNT_UNITS and 0 < v < drempel:
+                row.append(label)
+            else:
+                row.append(cell(ws, v, fmt))
+        ws.append(row)
+
+    wd = wb.create_sheet("Definities")
+    wd.freeze_panes = "A2"
+    for col, width in zip("ABCDEFGH", (30, 36, 90, 10, 8, 12, 20, 13), strict=True):
+        wd.column_dimensions[col].width = width
+    header(wd, ["Sleutel", "Maat", "Definitie", "Eenheid", "Beter", "Gemodelleerd", "Familie",
+                "Niveau"])
+    for key, dd in defs.items():
+        wd.append([key, dd["label"], dd["definitie"], dd["eenheid"], dd["beter"] or "",
+                   "ja" if dd["gemodelleerd"] else "nee", dd["familie"], dd["niveau"]])
+
+    names: set[str] = set()
+    for d in ms.divisions:
+        title = d.slug[:31]
+        i = 2
+        while title in names:
+            title = f"{d.slug[:28]}-{i}"
+            i += 1
+        names.add(title)
+        wr = wb.create_sheet(title)
+        wr.freeze_panes = "C2"
+        df = _published(ms, d.regions, drempel, suppress)
+        cols = list(df.columns)
+        fmts = [NUMBER_FORMATS.get(ms.definitions[c].eenheid) if c in ms.definitions else None
+                for c in cols]
+        for j in range(len(cols)):
+            wr.column_dimensions[get_column_letter(j + 1)].width = 28 if j < 2 else 14
+        header(wr, ["Regio", "Naam"] + [ms.definitions[c].label if c in ms.definitions else c
+                                        for c in cols[2:]])
+        for rec in df.itertuples(index=False):
+            wr.append([cell(wr, _cell(v), f) for v, f in zip(rec, fmts, strict=True)])
+
+    wa = wb.create_sheet("Over")
+    wa.column_dimensions["A"].width = 18
+    wa.column_dimensions["B"].width = 80
+    for row in (
+        ["Atlas", ms.atlas.get("name")],
+        ["Referentiejaar", ms.atlas.get("reference_year")],
+        ["Privacydrempel", f"aantallen onder {drempel} leerlingen getoond als {label}"
+         if suppress else "geen (alle aantallen getoond)"],
+        ["Leerlingstromen", "gemodelleerd (geschat)" if ms.flows_modelled else "waargenomen"],
+        ["Afstandsmodel", ms.params.distance_text],
+    ):
+        wa.append(row)
+    wb.save(path)
+
+
+def _cell(v: object) -> object:
+    v = _jsonable(v)
+    if isinstance(v, bool):
+        return "ja" if v else "nee"
+    return v

@@ -1,0 +1,82 @@
+"""Measure family 1 — omvang: pupils per region, number of regions, small regions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nabij.measures.context import DivisionView
+from nabij.measures.definitions import FLOWS, Definition, Params, Part, in_family, num
+from nabij.tables import SCHOOL_TYPES
+
+FAMILY = "omvang"
+TYPE_LABEL = {"BAO": "basisonderwijs", "SBO": "SBO", "SO": "SO", "VO": "VO", "PRO": "PrO",
+              "VSO": "VSO"}
+
+
+def definitions(p: Params) -> dict[str, Definition]:
+    small = f"{p.small_region:,.0f}".replace(",", ".")
+    d = {
+        "regios": Definition("Aantal regio's", "Aantal regio's in de indeling.", "aantal"),
+        "leerlingen_totaal": Definition(
+            "Leerlingen totaal", "Leerlingen op alle schoolvestigingen van de sector(en) van "
+            "de indeling (teldatum 1 oktober).", "leerlingen"),
+        "leerlingen_min": Definition(
+            "Kleinste regio (leerlingen)", "Aantal leerlingen van de kleinste regio: "
+            "leerlingen op de schoolvestigingen die in de regio liggen.", "leerlingen"),
+        "leerlingen_mediaan": Definition(
+            "Mediane regio (leerlingen)", "Mediaan over de regio's van het aantal leerlingen "
+            "op schoolvestigingen in de regio.", "leerlingen"),
+        "leerlingen_max": Definition(
+            "Grootste regio (leerlingen)", "Aantal leerlingen van de grootste regio.",
+            "leerlingen"),
+        "regios_klein": Definition(
+            f"Regio's < {small} leerlingen", f"Aantal regio's met minder dan {small} "
+            "leerlingen op hun schoolvestigingen: de grens voor '(te) kleine' "
+            "samenwerkingsverbanden uit het advies.", "aantal", "lager"),
+        "niet_aaneengesloten": Definition(
+            "Niet-aaneengesloten regio's", "Aantal regio's die op de kaart uit meer dan één "
+            "los stuk bestaan (volgens de buurrelaties tussen postcodegebieden).", "aantal",
+            "lager"),
+        "leerlingen": Definition(
+            "Leerlingen", "Leerlingen op de schoolvestigingen in de regio, van de sector(en) "
+            "van de indeling.", "leerlingen", niveau="regio"),
+        "leerlingen_woonachtig": Definition(
+            "Leerlingen woonachtig", "Leerlingen van de sector(en) die in de regio wonen, "
+            "waar ze ook naar school gaan (uit de leerlingstromen).", "leerlingen",
+            gemodelleerd=FLOWS, niveau="regio"),
+        "pc4": Definition("Postcodegebieden", "Aantal postcodegebieden (PC4) in de regio.",
+                          "aantal", niveau="regio"),
+        "delen": Definition("Losse delen", "Aantal losse stukken waaruit de regio bestaat "
+                            "(1 = aaneengesloten).", "aantal", "lager", niveau="regio"),
+    }
+    for t in SCHOOL_TYPES:
+        d[f"leerlingen_{t}"] = Definition(
+            f"Leerlingen {TYPE_LABEL[t]}", f"Leerlingen op vestigingen {TYPE_LABEL[t]} in de "
+            "regio.", "leerlingen", niveau="regio")
+    return in_family(d, FAMILY)
+
+
+def measure(v: DivisionView, p: Params) -> Part:
+    ctx = v.ctx
+    part = Part()
+    total = np.zeros(v.R)
+    for t in v.types:
+        m = ctx.school_type == SCHOOL_TYPES.index(t)
+        c = v.count(v.school_rid[m], ctx.school_pupils[m])
+        part.regions[f"leerlingen_{t}"] = c
+        total += c
+    part.regions = {"leerlingen": total} | part.regions
+    part.regions["leerlingen_woonachtig"] = v.count(v.rid, v.home_pupils())
+    part.regions["pc4"] = v.count(v.rid)
+    delen = v.division.components(ctx.atlas.pc4_buren).reindex(v.regions).fillna(1)
+    part.regions["delen"] = delen.to_numpy(float)
+    part.summary = {
+        "regios": v.R,
+        "leerlingen_totaal": float(total.sum()),
+        "leerlingen_min": num(total.min()) if v.R else None,
+        "leerlingen_mediaan": num(np.median(total)) if v.R else None,
+        "leerlingen_max": num(total.max()) if v.R else None,
+        "regios_klein": int((total < p.small_region).sum()),
+        "niet_aaneengesloten": int((delen > 1).sum()),
+    }
+    return part

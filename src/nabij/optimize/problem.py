@@ -1,0 +1,671 @@
+"""The regionalization problem: an area graph (gemeenten or PC4) and its hard constraints.
+
+:class:`AreaGraph` holds everything the objective and the constraints need, as numpy arrays:
+pupils per area (the quantity the minimum and maximum apply to), adjacency (shared borders and
+ferry links, so islands are attached to the mainland), pupil flows between areas, provision
+sites per type, nesting labels (jeugdregio, provincie), the status quo and context attributes.
+Build it from an Atlas with :func:`area_graph`, or from plain arrays with
+:meth:`AreaGraph.from_arrays` (hand-made graphs in tests, synthetic grids in the benchmark).
+
+:class:`Constraints` are the hard constraints; :func:`compile_instance` turns a graph plus
+constraints into an :class:`Instance`, the working graph the solvers use: edges that cross a
+nesting border are removed (so a contiguous region can never cross it) and locked groups are
+contracted into one *unit* each (so they always stay together). Solvers assign units to
+regions; :meth:`Instance.area_labels` expands a unit labelling back to areas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from nabij.atlas.distance import haversine_km
+from nabij.tables import PO_TYPES, VO_TYPES
+
+LEVELS = ("gemeente", "pc4")
+NESTS = ("jeugdregio", "provincie")
+SECTOR_TYPES: dict[str, tuple[str, ...]] = {
+    "PO": PO_TYPES,
+    "VO": VO_TYPES,
+    "PO+VO": PO_TYPES + VO_TYPES,
+}
+"""School types whose pupils count for a sector."""
+
+PROVISION_TYPES: dict[str, tuple[str, ...]] = {
+    "PO": ("SBO", "SO"),
+    "VO": ("VSO", "PRO"),
+    "PO+VO": ("SBO", "SO", "VSO", "PRO"),
+}
+"""Default provision types per sector: the special provisions a covering network must hold."""
+
+AGE_COLUMN = {"SBO": "kinderen_po", "SO": "kinderen_po", "BAO": "kinderen_po",
+              "VSO": "kinderen_vo", "PRO": "kinderen_vo", "VO": "kinderen_vo"}
+DEFAULT_ATTRIBUTES = ("stedelijkheid", "aandeel_eenouder", "aandeel_uitkering")
+"""PC4 context columns whose (child-weighted, standardised) area means feed heterogeneity."""
+
+
+@dataclass(frozen=True)
+class AreaGraph:
+    """Areas to be grouped into regions, with all data the objective and constraints use.
+
+    Arrays are indexed by area (0..n-1). ``edges`` holds each undirected edge once (i < j),
+    ``edge_kind`` says why two areas are neighbours (``grens``, ``veer``, ``nabij``).
+    ``flows[i, j]`` are pupils living in area i attending a school in area j. ``sites`` maps
+    a provision type to ``(area, lat, lon)`` arrays of its school locations and ``kids`` maps
+    it to the children per area who may need it. ``status_quo`` holds a region label per area
+    and ``status_quo_same`` per edge the share of sectors (0, 0.5 or 1) in which both ends
+    are in the same status-quo region.
+    """
+
+    codes: np.ndarray
+    names: np.ndarray
+    pupils: np.ndarray
+    edges: np.ndarray
+    edge_kind: np.ndarray
+    level: str = "gemeente"
+    sector: str = "PO"
+    flows: csr_matrix | None = None
+    lat: np.ndarray | None = None
+    lon: np.ndarray | None = None
+    sites: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=dict)
+    kids: dict[str, np.ndarray] = field(default_factory=dict)
+    nests: dict[str, np.ndarray] = field(default_factory=dict)
+    nest_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    status_quo: np.ndarray | None = None
+    status_quo_same: np.ndarray | None = None
+    status_quo_names: dict[str, str] = field(default_factory=dict)
+    attributes: np.ndarray | None = None
+    attribute_names: tuple[str, ...] = ()
+    members: pd.Series | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def n(self) -> int:
+        return len(self.codes)
+
+    @property
+    def provision_types(self) -> tuple[str, ...]:
+        return tuple(self.sites)
+
+    def label(self, i: int) -> str:
+        """``GM0088 Schiermonnikoog`` style label of area i for messages."""
+        code, name = str(self.codes[i]), str(self.names[i])
+        return code if not name or name == code else f"{code} {name}"
+
+    def provides(self, types: Sequence[str]) -> np.ndarray:
+        """(n, len(types)) int matrix: provision sites of each type per area."""
+        out = np.zeros((self.n, len(types)), dtype=np.int64)
+        for k, t in enumerate(types):
+            if t in self.sites:
+                out[:, k] = np.bincount(self.sites[t][0], minlength=self.n)
+        return out
+
+    @classmethod
+    def from_arrays(
+        cls,
+        pupils: Sequence[float],
+        edges: Sequence[tuple[int, int]],
+        *,
+        codes: Sequence[str] | None = None,
+        names: Sequence[str] | None = None,
+        flows: np.ndarray | csr_matrix | None = None,
+        lat: Sequence[float] | None = None,
+        lon: Sequence[float] | None = None,
+        sites: dict[str, Sequence[int]] | None = None,
+        kids: dict[str, Sequence[float]] | None = None,
+        nests: dict[str, Sequence[str]] | None = None,
+        status_quo: Sequence[str] | None = None,
+        attributes: np.ndarray | None = None,
+        level: str = "gemeente",
+        sector: str = "PO",
+    ) -> AreaGraph:
+        """A graph from plain arrays (tests, synthetic grids); sites are given by area index."""
+        pupils = np.asarray(pupils, dtype=float)
+        n = len(pupils)
+        e = _clean_edges(np.asarray(edges, dtype=np.int64).reshape(-1, 2), n)
+        codes_arr = np.asarray(codes if codes is not None else [f"A{i:04d}" for i in range(n)],
+                               dtype=object)
+        names_arr = np.asarray(names if names is not None else codes_arr, dtype=object)
+        lat_a = None if lat is None else np.asarray(lat, float)
+        lon_a = None if lon is None else np.asarray(lon, float)
+        site_map = {}
+        for t, areas in (sites or {}).items():
+            a = np.asarray(areas, dtype=np.int64)
+            if lat_a is None:
+                raise ValueError("sites need lat/lon")
+            site_map[t] = (a, lat_a[a], lon_a[a])
+        kid_map = {t: np.asarray(v, float) for t, v in (kids or {}).items()}
+        for t in site_map:
+            kid_map.setdefault(t, np.zeros(n))
+        f = None
+        if flows is not None:
+            f = csr_matrix(flows, dtype=float, shape=(n, n))
+        sq = None if status_quo is None else np.asarray(status_quo, dtype=object)
+        same = None
+        if sq is not None:
+            same = (sq[e[:, 0]] == sq[e[:, 1]]).astype(float)
+        att = None
+        if attributes is not None:
+            att = np.asarray(attributes, float).reshape(n, -1)
+        return cls(
+            codes=codes_arr, names=names_arr, pupils=pupils, edges=e,
+            edge_kind=np.full(len(e), "grens", dtype=object), level=level, sector=sector,
+            flows=f, lat=lat_a, lon=lon_a, sites=site_map, kids=kid_map,
+            nests={k: np.asarray(v, dtype=object) for k, v in (nests or {}).items()},
+            status_quo=sq, status_quo_same=same, attributes=att,
+            attribute_names=tuple(f"x{k}" for k in range(att.shape[1])) if att is not None
+            else (),
+        )
+
+
+def grid_graph(
+    rows: int,
+    cols: int,
+    seed: int = 0,
+    pupils: tuple[int, int] = (100, 1000),
+    n_attributes: int = 1,
+) -> AreaGraph:
+    """A synthetic lattice (rook contiguity) with random pupils and attributes (benchmarks)."""
+    rng = np.random.default_rng(seed)
+    n = rows * cols
+    idx = np.arange(n).reshape(rows, cols)
+    edges = np.vstack([
+        np.column_stack([idx[:, :-1].ravel(), idx[:, 1:].ravel()]),
+        np.column_stack([idx[:-1, :].ravel(), idx[1:, :].ravel()]),
+    ])
+    return AreaGraph.from_arrays(
+        rng.integers(pupils[0], pupils[1], n).astype(float), edges,
+        codes=[f"C{r:03d}{c:03d}" for r in range(rows) for c in range(cols)],
+        attributes=rng.random((n, n_attributes)), level="grid",
+    )
+
+
+def _clean_edges(e: np.ndarray, n: int) -> np.ndarray:
+    if len(e) == 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    if e.min() < 0 or e.max() >= n:
+        raise ValueError("edge refers to an unknown area")
+    e = np.sort(e, axis=1)
+    e = e[e[:, 0] != e[:, 1]]
+    return np.unique(e, axis=0)
+
+
+# -- from an Atlas ------------------------------------------------------------------------
+
+
+def area_graph(
+    atlas,
+    sector: str = "PO",
+    level: str = "gemeente",
+    attributes: Sequence[str] | None = None,
+) -> AreaGraph:
+    """Build the area graph of ``atlas`` for a sector at gemeente (default) or PC4 level.
+
+    Pupils per area are the pupils *living* there (Atlas flows by home PC4, for the school
+    types of the sector); flows between areas are the same pupils by the area of their school.
+    Provision sites are the special-school locations of the sector's provision types; their
+    children are the sector's age group. The status quo is the current SWV of each area (for
+    gemeenten the SWV of most of its children; for PO+VO both sectors count for the per-edge
+    status quo and the PO SWV is the starting label).
+    """
+    if sector not in SECTOR_TYPES:
+        raise ValueError(f"onbekende sector {sector!r}; kies PO, VO of PO+VO")
+    if level not in LEVELS:
+        raise ValueError(f"onbekend niveau {level!r}; kies gemeente of pc4")
+    gem = atlas.gemeenten
+    pc4 = atlas.pc4
+    pc4_codes = pc4["pc4"].astype(str).to_numpy()
+    pc4_gem = pc4["gemeente"].astype(str).to_numpy()
+    gem_codes = gem["gemeente"].astype(str).to_numpy()
+    gem_pos = pd.Series(np.arange(len(gem_codes)), index=gem_codes)
+    pc4_gi = gem_pos.reindex(pc4_gem).to_numpy()
+
+    if level == "gemeente":
+        order = np.argsort(gem_codes, kind="stable")
+        codes = gem_codes[order]
+        names = gem["naam"].astype(str).to_numpy()[order]
+        area_of_gem = np.empty(len(order), dtype=np.int64)
+        area_of_gem[order] = np.arange(len(order))
+        area_of_pc4 = area_of_gem[pc4_gi]
+        gem_of_area = order
+        eb = atlas.gemeente_buren
+        pos = pd.Series(np.arange(len(codes)), index=codes)
+        ea = pos.reindex(eb["gemeente_a"].astype(str)).to_numpy()
+        ebb = pos.reindex(eb["gemeente_b"].astype(str)).to_numpy()
+        kinds = eb["soort"].astype(str).to_numpy()
+    else:
+        order = np.argsort(pc4_codes, kind="stable")
+        codes = pc4_codes[order]
+        area_of_pc4 = np.empty(len(order), dtype=np.int64)
+        area_of_pc4[order] = np.arange(len(order))
+        gem_of_area = pc4_gi[order]
+        gnames = gem["naam"].astype(str).to_numpy()
+        names = np.asarray([f"{gnames[g]}" for g in gem_of_area], dtype=object)
+        eb = atlas.pc4_buren
+        pos = pd.Series(np.arange(len(codes)), index=codes)
+        ea = pos.reindex(eb["pc4_a"].astype(str)).to_numpy()
+        ebb = pos.reindex(eb["pc4_b"].astype(str)).to_numpy()
+        kinds = np.full(len(eb), "grens", dtype=object)
+    n = len(codes)
+    ok = ~(np.isnan(ea.astype(float)) | np.isnan(ebb.astype(float)))
+    raw = np.column_stack([ea[ok], ebb[ok]]).astype(np.int64)
+    kinds = kinds[ok]
+    flip = raw[:, 0] > raw[:, 1]
+    raw[flip] = raw[flip][:, ::-1]
+    keep = raw[:, 0] != raw[:, 1]
+    raw, kinds = raw[keep], kinds[keep]
+    raw, first = np.unique(raw, axis=0, return_index=True)
+    kinds = kinds[first]
+
+    # children per area and child-weighted centroids
+    pc4_lat = pc4["lat"].to_numpy(float)
+    pc4_lon = pc4["lon"].to_numpy(float)
+    kids_po = pc4["kinderen_po"].to_numpy(float)
+    kids_vo = pc4["kinderen_vo"].to_numpy(float)
+    w = (kids_po + kids_vo) + 1e-9
+    wsum = np.bincount(area_of_pc4, weights=w, minlength=n)
+    lat = np.bincount(area_of_pc4, weights=w * pc4_lat, minlength=n) / wsum
+    lon = np.bincount(area_of_pc4, weights=w * pc4_lon, minlength=n) / wsum
+    if level == "gemeente":
+        empty = wsum <= 1e-6
+        lat[empty] = gem["lat"].to_numpy(float)[gem_of_area[empty]]
+        lon[empty] = gem["lon"].to_numpy(float)[gem_of_area[empty]]
+
+    # pupils by home area and flows home area -> school area
+    types = SECTOR_TYPES[sector]
+    st = atlas.stromen
+    st = st[st["soort"].astype(str).isin(types)]
+    pc4_pos = pd.Series(area_of_pc4, index=pc4_codes)
+    home = pc4_pos.reindex(st["pc4"].astype(str)).to_numpy()
+    sch = atlas.scholen
+    sch_key = sch["vestiging"].astype(str) + "|" + sch["soort"].astype(str)
+    if level == "gemeente":
+        sch_area = pd.Series(gem_pos.reindex(sch["gemeente"].astype(str)).to_numpy(),
+                             index=sch_key)
+        sch_area = sch_area.map(lambda g: area_of_gem[int(g)] if g == g else np.nan)
+    else:
+        sch_area = pd.Series(pc4_pos.reindex(sch["pc4"].astype(str)).to_numpy(), index=sch_key)
+    sch_area = sch_area[~sch_area.index.duplicated()]
+    dest = sch_area.reindex(st["vestiging"].astype(str) + "|" + st["soort"].astype(str))
+    dest = dest.to_numpy(dtype=float)
+    vals = st["leerlingen"].to_numpy(float)
+    okh = ~np.isnan(home.astype(float))
+    pupils = np.bincount(home[okh].astype(np.int64), weights=vals[okh], minlength=n)
+    okf = okh & ~np.isnan(dest)
+    flows = coo_matrix((vals[okf], (home[okf].astype(np.int64), dest[okf].astype(np.int64))),
+                       shape=(n, n)).tocsr()
+    flows.sum_duplicates()
+
+    # provision sites and the children who may need them
+    sites = {}
+    kids = {}
+    sch_area_arr = sch_area.reindex(sch_key).to_numpy(dtype=float)
+    for t in PROVISION_TYPES[sector]:
+        sel = (sch["soort"].astype(str) == t).to_numpy() & ~np.isnan(sch_area_arr)
+        sites[t] = (sch_area_arr[sel].astype(np.int64), sch["lat"].to_numpy(float)[sel],
+                    sch["lon"].to_numpy(float)[sel])
+        col = kids_po if AGE_COLUMN[t] == "kinderen_po" else kids_vo
+        kids[t] = np.bincount(area_of_pc4, weights=col, minlength=n)
+
+    # nesting labels
+    nests = {
+        "jeugdregio": gem["jeugdregio"].astype(str).to_numpy()[gem_of_area].astype(object),
+        "provincie": gem["provincie"].astype(str).to_numpy()[gem_of_area].astype(object),
+    }
+    jr = atlas.jeugdregios
+    nest_names = {
+        "jeugdregio": dict(zip(jr["jeugdregio"].astype(str), jr["naam"].astype(str),
+                               strict=True)),
+        "provincie": {},
+    }
+
+    # status quo: SWV per area (majority of children), per-edge co-membership
+    ind = atlas.indeling
+    ind_pos = pd.Series(area_of_pc4, index=pc4_codes).reindex(ind["pc4"].astype(str)).to_numpy()
+    w_ind = pd.Series(w, index=pc4_codes).reindex(ind["pc4"].astype(str)).to_numpy()
+    labels = {}
+    for s in ("PO", "VO"):
+        df = pd.DataFrame({"area": ind_pos, "swv": ind[f"swv_{s.lower()}"].astype(str).to_numpy(),
+                           "w": w_ind}).dropna(subset=["area"])
+        best = (df.groupby(["area", "swv"])["w"].sum().reset_index()
+                .sort_values(["area", "w", "swv"], ascending=[True, False, True])
+                .drop_duplicates("area"))
+        lab = np.full(n, "", dtype=object)
+        lab[best["area"].to_numpy(np.int64)] = best["swv"].to_numpy()
+        labels[s] = lab
+    sq_sectors = ("PO", "VO") if sector == "PO+VO" else (sector,)
+    same = np.mean([(labels[s][raw[:, 0]] == labels[s][raw[:, 1]]).astype(float)
+                    for s in sq_sectors], axis=0) if len(raw) else np.zeros(0)
+    sq = labels[sq_sectors[0]]
+    swv = atlas.swv
+    sq_names = dict(zip(swv["swv"].astype(str), swv["naam"].astype(str), strict=True))
+
+    # context attributes (child-weighted means per area, standardised)
+    att_names = tuple(a for a in (attributes if attributes is not None else DEFAULT_ATTRIBUTES)
+                      if a in pc4.columns)
+    att = None
+    if att_names:
+        cols = []
+        for a in att_names:
+            v = pc4[a].to_numpy(dtype=float, na_value=np.nan)
+            good = ~np.isnan(v)
+            num = np.bincount(area_of_pc4[good], weights=(w * v)[good], minlength=n)
+            den = np.bincount(area_of_pc4[good], weights=w[good], minlength=n)
+            m = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+            m[np.isnan(m)] = np.nanmean(m) if np.isfinite(m).any() else 0.0
+            sd = m.std()
+            cols.append((m - m.mean()) / sd if sd > 0 else m * 0.0)
+        att = np.column_stack(cols)
+
+    members = pd.Series(area_of_pc4, index=pd.Index(pc4_codes, name="pc4"))
+    graph = AreaGraph(
+        codes=codes.astype(object), names=names.astype(object), pupils=pupils, edges=raw,
+        edge_kind=kinds.astype(object), level=level, sector=sector, flows=flows, lat=lat,
+        lon=lon, sites=sites, kids=kids, nests=nests, nest_names=nest_names, status_quo=sq,
+        status_quo_same=same, status_quo_names=sq_names, attributes=att,
+        attribute_names=att_names, members=members,
+    )
+    return _with_island_notes(graph)
+
+
+def _with_island_notes(g: AreaGraph) -> AreaGraph:
+    """Link isolated pieces to the nearest area and note every ferry/proximity link (Dutch)."""
+    notes = list(g.notes)
+    edges, kinds = g.edges, g.edge_kind
+    n = g.n
+    while True:
+        k, comp = _components(n, edges)
+        if k <= 1:
+            break
+        sizes = np.bincount(comp, weights=g.pupils + 1e-9)
+        main = int(np.argmax(sizes))
+        piece = np.flatnonzero(comp != main)
+        first = np.flatnonzero(comp == comp[piece[0]])
+        rest = np.flatnonzero(comp != comp[piece[0]])
+        if g.lat is None:
+            a, b = int(first[0]), int(rest[0])
+        else:
+            d = haversine_km(g.lat[first][:, None], g.lon[first][:, None],
+                             g.lat[rest][None, :], g.lon[rest][None, :])
+            ia, ib = np.unravel_index(np.argmin(d), d.shape)
+            a, b = int(first[ia]), int(rest[ib])
+        edges = np.vstack([edges, [min(a, b), max(a, b)]])
+        kinds = np.append(kinds, "nabij")
+        notes.append(f"{g.label(a)} heeft geen buren in de atlas en is gekoppeld aan de "
+                     f"dichtstbijzijnde {g.label(b)}.")
+    for (a, b), kind in zip(edges, kinds, strict=True):
+        if kind == "veer":
+            notes.append(f"Eiland: {g.label(a)} en {g.label(b)} zijn buren via een "
+                         "veerverbinding.")
+    if len(edges) == len(g.edges) and tuple(notes) == g.notes:
+        return g
+    same = g.status_quo_same
+    if same is not None and len(same) < len(edges):
+        sq = g.status_quo
+        extra = edges[len(same):]
+        same = np.append(same, (sq[extra[:, 0]] == sq[extra[:, 1]]).astype(float))
+    return _replace(g, edges=edges, edge_kind=kinds, status_quo_same=same, notes=tuple(notes))
+
+
+def _replace(g: AreaGraph, **changes) -> AreaGraph:
+    from dataclasses import replace
+
+    return replace(g, **changes)
+
+
+def _components(n: int, edges: np.ndarray) -> tuple[int, np.ndarray]:
+    if n == 0:
+        return 0, np.zeros(0, dtype=np.int64)
+    m = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    k, comp = connected_components(m, directed=False)
+    return int(k), comp
+
+
+# -- constraints and the compiled instance ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """Hard constraints every region must satisfy.
+
+    ``min_pupils``/``max_pupils`` bound the pupils per region; ``nest`` names a nesting level
+    whose borders no region may cross (``jeugdregio`` or ``provincie``); ``covering`` demands
+    at least one site of each of ``provision_types`` (default: the sector's special
+    provisions) in every region; ``locked`` lists groups of area indices that must share a
+    region. Contiguity is always required.
+    """
+
+    min_pupils: float = 10_000
+    max_pupils: float | None = None
+    nest: str | None = None
+    covering: bool = False
+    provision_types: tuple[str, ...] | None = None
+    locked: tuple[tuple[int, ...], ...] = ()
+
+
+@dataclass
+class Instance:
+    """The working graph of the solvers: units (areas or contracted locked groups).
+
+    ``adj_indptr``/``adj_indices`` are the CSR adjacency of units *within* the same nesting
+    unit; ``component`` numbers the connected components of that graph (no region can span
+    two). ``provides[u, t]`` counts sites of required type t in unit u (covering).
+    """
+
+    graph: AreaGraph
+    constraints: Constraints
+    unit_of: np.ndarray
+    unit_indptr: np.ndarray
+    unit_areas: np.ndarray
+    pupils: np.ndarray
+    adj_indptr: np.ndarray
+    adj_indices: np.ndarray
+    component: np.ndarray
+    n_components: int
+    required_types: tuple[str, ...]
+    provides: np.ndarray
+    p_max: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n(self) -> int:
+        return len(self.pupils)
+
+    def neighbors(self, u: int) -> np.ndarray:
+        return self.adj_indices[self.adj_indptr[u]:self.adj_indptr[u + 1]]
+
+    def areas_of(self, u: int) -> np.ndarray:
+        return self.unit_areas[self.unit_indptr[u]:self.unit_indptr[u + 1]]
+
+    def area_labels(self, unit_labels: np.ndarray) -> np.ndarray:
+        return np.asarray(unit_labels)[self.unit_of]
+
+    def unit_label(self, u: int) -> str:
+        """A Dutch label of unit u: its largest area, plus the number of others."""
+        areas = self.areas_of(u)
+        big = int(areas[np.argmax(self.graph.pupils[areas])])
+        more = len(areas) - 1
+        return self.graph.label(big) + (f" (+{more} gebieden)" if more else "")
+
+    def edge_list(self) -> np.ndarray:
+        """Unit edges (i < j) of the working graph."""
+        src = np.repeat(np.arange(self.n), np.diff(self.adj_indptr))
+        sel = src < self.adj_indices
+        return np.column_stack([src[sel], self.adj_indices[sel]])
+
+
+def locked_groups(graph: AreaGraph, locked: Sequence) -> tuple[tuple[int, ...], ...]:
+    """Turn user ``locked`` items into groups of area indices.
+
+    An item is a status-quo region code (``"PO 27-07"``: that SWV stays together), an area
+    code (``"GM0363"``: the area stays with the rest of its current SWV) or a sequence of
+    area codes (these areas stay together). Unknown codes raise :class:`InputError`.
+    """
+    from nabij.errors import InputError, Problem
+
+    pos = {str(c): i for i, c in enumerate(graph.codes)}
+    sq = graph.status_quo
+    groups, problems = [], []
+    for item in locked:
+        if isinstance(item, str):
+            if sq is not None and item in set(sq):
+                groups.append(tuple(np.flatnonzero(sq == item).tolist()))
+            elif item in pos:
+                i = pos[item]
+                if sq is None or not sq[i]:
+                    problems.append(Problem(f"{item} heeft geen huidige regio om bij te blijven"))
+                    continue
+                groups.append(tuple(np.flatnonzero(sq == sq[i]).tolist()))
+            else:
+                problems.append(Problem(f"onbekende code '{item}' in de vergrendelde gebieden"))
+        else:
+            idx = []
+            for c in item:
+                if str(c) in pos:
+                    idx.append(pos[str(c)])
+                else:
+                    problems.append(Problem(f"onbekende code '{c}' in de vergrendelde gebieden"))
+            if idx:
+                groups.append(tuple(idx))
+    if problems:
+        raise InputError("Vergrendelde gebieden kloppen niet", problems)
+    return tuple(groups)
+
+
+def compile_instance(graph: AreaGraph, constraints: Constraints) -> Instance:
+    """Filter edges by nesting, contract locked groups, and precompute unit arrays.
+
+    Locked groups that are not connected are joined through the shortest path of areas in
+    the same nesting unit; the added areas are noted. Infeasibility is not checked here
+    (see :mod:`nabij.optimize.infeasible`).
+    """
+    n = graph.n
+    c = constraints
+    notes: list[str] = []
+    edges = graph.edges
+    nest = None
+    if c.nest is not None:
+        if c.nest not in graph.nests:
+            raise ValueError(f"onbekende nesting {c.nest!r}; kies jeugdregio of provincie")
+        nest = graph.nests[c.nest]
+        edges = edges[nest[edges[:, 0]] == nest[edges[:, 1]]]
+    # area CSR adjacency (nest-filtered)
+    a_indptr, a_indices = _csr(n, edges)
+
+    # locked groups -> union-find, with connecting paths
+    parent = np.arange(n)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for group in c.locked:
+        g = sorted(set(int(i) for i in group))
+        if len(g) < 2:
+            continue
+        g, added = _connect_group(g, a_indptr, a_indices)
+        if added:
+            notes.append(
+                "Om een vergrendelde groep aaneengesloten te houden zijn ook "
+                + ", ".join(graph.label(i) for i in added[:5])
+                + (f" en nog {len(added) - 5}" if len(added) > 5 else "")
+                + " bij die groep gevoegd."
+            )
+        r0 = find(g[0])
+        for i in g[1:]:
+            parent[find(i)] = r0
+    roots = np.array([find(i) for i in range(n)])
+    uniq, unit_of = np.unique(roots, return_inverse=True)
+    nu = len(uniq)
+    order = np.argsort(unit_of, kind="stable")
+    unit_indptr = np.concatenate([[0], np.cumsum(np.bincount(unit_of, minlength=nu))])
+    unit_areas = order
+    pupils = np.bincount(unit_of, weights=graph.pupils, minlength=nu)
+
+    ue = unit_of[edges] if len(edges) else np.zeros((0, 2), np.int64)
+    ue = ue[ue[:, 0] != ue[:, 1]]
+    ue = np.unique(np.sort(ue, axis=1), axis=0) if len(ue) else ue
+    u_indptr, u_indices = _csr(nu, ue)
+    k, comp = _components(nu, ue)
+
+    req = tuple(c.provision_types or PROVISION_TYPES.get(graph.sector, graph.provision_types)
+                ) if c.covering else ()
+    prov_area = graph.provides(req)
+    provides = np.zeros((nu, len(req)), dtype=np.int64)
+    np.add.at(provides, unit_of, prov_area)
+
+    if c.min_pupils > 0:
+        comp_pupils = np.bincount(comp, weights=pupils, minlength=k)
+        p_max = int(np.sum(np.floor(comp_pupils / c.min_pupils + 1e-9)))
+    else:
+        p_max = nu
+    return Instance(
+        graph=graph, constraints=c, unit_of=unit_of, unit_indptr=unit_indptr,
+        unit_areas=unit_areas, pupils=pupils, adj_indptr=u_indptr, adj_indices=u_indices,
+        component=comp, n_components=k, required_types=req, provides=provides,
+        p_max=max(p_max, 1), notes=list(graph.notes) + notes,
+    )
+
+
+def _csr(n: int, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if len(edges) == 0:
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    src = np.concatenate([edges[:, 0], edges[:, 1]])
+    dst = np.concatenate([edges[:, 1], edges[:, 0]])
+    order = np.lexsort((dst, src))
+    src, dst = src[order], dst[order]
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(src, minlength=n))])
+    return indptr.astype(np.int64), dst.astype(np.int64)
+
+
+def _connect_group(group: list[int], indptr: np.ndarray, indices: np.ndarray
+                   ) -> tuple[list[int], list[int]]:
+    """Add shortest-path areas until ``group`` is connected (BFS); returns (group, added)."""
+    from collections import deque
+
+    members = set(group)
+    added: list[int] = []
+    while True:
+        # component of the first member inside the group
+        start = group[0]
+        seen = {start}
+        dq = deque([start])
+        while dq:
+            x = dq.popleft()
+            for y in indices[indptr[x]:indptr[x + 1]]:
+                y = int(y)
+                if y in members and y not in seen:
+                    seen.add(y)
+                    dq.append(y)
+        if len(seen) == len(members):
+            return sorted(members), added
+        # BFS from that component to the nearest other member
+        prev = {x: -1 for x in seen}
+        dq = deque(seen)
+        target = -1
+        while dq and target < 0:
+            x = dq.popleft()
+            for y in indices[indptr[x]:indptr[x + 1]]:
+                y = int(y)
+                if y in prev:
+                    continue
+                prev[y] = x
+                if y in members:
+                    target = y
+                    break
+                dq.append(y)
+        if target < 0:  # unreachable within the nesting unit: leave it to infeasible.py
+            return sorted(members), added
+        x = prev[target]
+        while x not in seen:
+            members.add(x)
+            added.append(x)
+            x = prev[x]
+        group = sorted(members)

@@ -1,0 +1,118 @@
+"""Named scenarios: the regio-indelingen of the advice as lists of Divisions.
+
+``SCENARIOS`` maps a scenario name to a :class:`Scenario` (Dutch label, description and a
+builder ``(atlas, options) -> list[Division]``). Other modules register more scenarios (e.g.
+the optimizer adds ``"optimaal"``) with :func:`register`. ``"custom:<path>"`` reads a CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from nabij.atlas import Atlas
+from nabij.divisions import (
+    Division,
+    dekkend_division,
+    funderend_division,
+    fusie_division,
+    jeugdregio_division,
+    read_custom,
+    status_quo,
+)
+from nabij.errors import InputError, Problem
+
+
+@dataclass(frozen=True)
+class ScenarioOptions:
+    """Parameters of the built-in scenarios (defaults from the advice)."""
+
+    fusie_threshold: float = 10_000
+    s1_min_share: float = 0.10
+    provisions: tuple[str, ...] | None = None
+    custom_sector: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+Builder = Callable[[Atlas, ScenarioOptions], list[Division]]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    label: str
+    description: str
+    build: Builder
+
+
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def register(scenario: Scenario) -> Scenario:
+    """Add (or replace) a named scenario."""
+    SCENARIOS[scenario.name] = scenario
+    return scenario
+
+
+def _sq(atlas: Atlas, _: ScenarioOptions) -> list[Division]:
+    return [status_quo(atlas, "PO"), status_quo(atlas, "VO")]
+
+
+def _s1(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
+    return [funderend_division(atlas, min_share=o.s1_min_share)]
+
+
+def _s2(atlas: Atlas, _: ScenarioOptions) -> list[Division]:
+    return [jeugdregio_division(atlas, s) for s in ("PO", "VO", "PO+VO")]
+
+
+def _s3(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
+    return [dekkend_division(atlas, s, provisions=o.provisions) for s in ("PO", "VO")]
+
+
+def _fusie(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
+    return [fusie_division(atlas, s, threshold=o.fusie_threshold) for s in ("PO", "VO")]
+
+
+for _s in (
+    Scenario("status-quo", "Status quo", "De huidige samenwerkingsverbanden PO en VO.", _sq),
+    Scenario("s1", "S1 Eén SWV funderend onderwijs",
+             "PO- en VO-samenwerkingsverbanden die minstens 10% van hun leerlingen delen "
+             "vormen samen één regio voor funderend onderwijs.", _s1),
+    Scenario("s2", "S2 Congruent met jeugdzorgregio",
+             "Regio's vallen samen met de 42 jeugdzorgregio's (PO, VO en funderend).", _s2),
+    Scenario("s3", "S3 Volledig dekkend netwerk",
+             "Samenwerkingsverbanden zonder elke vereiste voorziening (SBO, SO/VSO cluster 3 "
+             "en 4, PrO) gaan op in een buurregio die ze wel heeft.", _s3),
+    Scenario("fusie", "Fusie kleine SWV's",
+             "Samenwerkingsverbanden met minder dan 10.000 leerlingen fuseren met de buur "
+             "waarmee ze de meeste leerlingen uitwisselen.", _fusie),
+):
+    register(_s)
+
+BUILTIN: tuple[str, ...] = tuple(SCENARIOS)
+"""The built-in scenarios, in the order of the advice."""
+
+
+def build_scenario(atlas: Atlas, name: str,
+                   options: ScenarioOptions | None = None) -> list[Division]:
+    """The divisions of one named scenario (or ``custom:<path>``)."""
+    options = options or ScenarioOptions()
+    if name.startswith("custom:"):
+        return read_custom(name.split(":", 1)[1], atlas, sector=options.custom_sector)
+    if name not in SCENARIOS:
+        raise InputError(f"Onbekend scenario '{name}'", [Problem(
+            "kies uit " + ", ".join(list(SCENARIOS) + ["custom:<bestand.csv>"]))])
+    return SCENARIOS[name].build(atlas, options)
+
+
+def build_scenarios(atlas: Atlas, names: Iterable[str] | None = None,
+                    options: ScenarioOptions | None = None,
+                    progress: Callable[[str], None] | None = None) -> list[Division]:
+    """Divisions of several scenarios (default: all registered), in order."""
+    out: list[Division] = []
+    for name in list(names) if names is not None else list(SCENARIOS):
+        if progress:
+            progress(name)
+        out += build_scenario(atlas, name, options)
+    return out

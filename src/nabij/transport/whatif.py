@@ -1,0 +1,588 @@
+"""What-if for leerlingenvervoer: open inclusive provision near home, or close a location.
+
+Method (greedy, documented; a heuristic, not an optimum)
+---------------------------------------------------------
+1. **Pieces.** Each modelled flow (home PC4 -> school, type t) of a type the what-if touches
+   is split by cluster: a school with clusters C (``"3;4"``) sends cluster c in C the share
+   w_c / sum_{c' in C} w_c' of its pupils, with the national SO mix w = (1: 1 %, 2: 17 %,
+   3: 49 %, 4: 33 %) (FIGURES.md section 2); a school without clusters counts as all four.
+   SBO has no clusters.
+2. **Suitable places** for a piece of type t and cluster c: schools of type t that offer c (or
+   have no clusters listed) and new provisions of type t that offer c (or list none).
+3. **Closures first** (their pupils *must* move): every (piece, suitable place) pair is ranked
+   by distance saving d_old - d_new (largest first: least extra travel); pupils go to the
+   best pair while the place has room. Room: a new provision's capacity; an existing school's
+   spare room = ``spare_share`` (default 10 %) x its pupils. Pupils left over go to the
+   nearest suitable place regardless of room (reported as *boven capaciteit*).
+4. **New provisions** then take pupils who gain from moving: pairs (piece, new provision)
+   with a positive saving, largest saving first, until capacity is full.
+5. **Costs** before and after with the same calibrated :class:`~nabij.transport.cost.CostModel`
+   (same take-up, EUR fixed and EUR per km): savings come from shorter trips and from pupils
+   who fall under the distance limit. Everything is reported by the pupil's home gemeente
+   (who pays for transport) and is *gemodelleerd*.
+
+:func:`savings_source` turns positive savings per gemeente into an inclusiefonds source for
+the following years ("besparingen vloeien terug in het fonds").
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nabij.errors import InputError, Problem
+from nabij.fund import export
+from nabij.fund.definition import Source
+from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
+from nabij.tables import NL_LAT, NL_LON, clusters_of
+from nabij.transport.cost import (
+    MODELLED,
+    TRANSPORT_TYPES,
+    CostModel,
+    CostParams,
+    by_unit,
+    calibrate,
+    nl,
+    totals_of,
+    transport_trips,
+)
+
+CLUSTER_MIX = {1: 0.01, 2: 0.17, 3: 0.49, 4: 0.33}
+"""National SO pupils by cluster (2021, ocwincijfers): the split of a multi-cluster school."""
+
+
+@dataclass(frozen=True)
+class Provision:
+    """A new (inclusive) place: e.g. an OZA or an SO cluster-4 group in a regular school."""
+
+    naam: str
+    soort: str
+    lat: float
+    lon: float
+    capaciteit: float
+    clusters: frozenset[int] = frozenset()
+    vorm: str = "inclusieve voorziening"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "clusters", frozenset(int(c) for c in self.clusters))
+        problems = []
+        if self.soort not in TRANSPORT_TYPES:
+            problems.append(Problem(f"soort '{self.soort}' onbekend; kies SBO, SO of VSO",
+                                    column="soort"))
+        if not (NL_LAT[0] <= self.lat <= NL_LAT[1] and NL_LON[0] <= self.lon <= NL_LON[1]):
+            problems.append(Problem(f"plaats {self.lat}, {self.lon} ligt niet in Nederland",
+                                    column="plaats"))
+        if not self.capaciteit > 0:
+            problems.append(Problem("capaciteit moet groter dan 0 zijn", column="capaciteit"))
+        if any(c not in CLUSTER_MIX for c in self.clusters):
+            problems.append(Problem("cluster moet 1, 2, 3 of 4 zijn", column="cluster"))
+        if problems:
+            raise InputError(f"Voorziening '{self.naam}' is ongeldig", problems)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Close an existing location (all its special types, or one ``soort``)."""
+
+    vestiging: str
+    soort: str | None = None
+
+
+@dataclass
+class WhatIfResult:
+    """Before/after by home gemeente, per provision, the moves, totals (all modelled)."""
+
+    model: CostModel
+    per_gemeente: pd.DataFrame
+    per_voorziening: pd.DataFrame
+    verplaatsingen: pd.DataFrame
+    totals: dict
+    notes: list[str]
+    trips_before: pd.DataFrame
+    trips_after: pd.DataFrame
+    threshold: int = DEFAULT_THRESHOLD
+    provisions: tuple[Provision, ...] = field(default_factory=tuple)
+    closures: tuple[Closure, ...] = field(default_factory=tuple)
+
+    def savings(self) -> pd.Series:
+        """Positive yearly savings (EUR) per home gemeente."""
+        s = self.per_gemeente.set_index("gemeente")["besparing"]
+        return s[s > 0]
+
+    def published(self) -> dict[str, pd.DataFrame]:
+        g = suppress_counts(self.per_gemeente, ["leerlingen_verplaatst", "vervoerd_voor",
+                                                "vervoerd_na"], self.threshold)
+        v = suppress_counts(self.per_voorziening, ["geplaatst"], self.threshold)
+        m = suppress_counts(self.verplaatsingen, ["leerlingen"], self.threshold)
+        t = pd.DataFrame([{"onderdeel": k, "waarde": val} for k, val in self.totals.items()])
+        return {"per_gemeente": g, "voorzieningen": v, "verplaatsingen": m, "totaal": t}
+
+    def write(self, out: str | Path) -> list[Path]:
+        out = Path(out)
+        tables = self.published()
+        paths = [export.write_csv(df, out / f"watals_{name}.csv") for name, df in tables.items()]
+        s = self.savings().round(0).astype("int64")
+        paths.append(export.write_csv(pd.DataFrame({"code": s.index, "bedrag": s.to_numpy()}),
+                                      out / "besparing.csv"))
+        paths.append(export.write_xlsx(tables, out / "watals.xlsx", self.notes,
+                                       "Wat-als leerlingenvervoer (gemodelleerd)"))
+        paths.append(export.write_json({"format": "nabij-vervoer-watals", "version": 1,
+                                        "totaal": self.totals, "toelichting": self.notes},
+                                       out / "watals.json"))
+        return paths
+
+
+def savings_source(result: WhatIfResult, vanaf: int,
+                   naam: str = "Besparing leerlingenvervoer (gemodelleerd)") -> Source:
+    """The what-if's positive savings per gemeente as a fund source from year ``vanaf``."""
+    s = result.savings().round(0)
+    return Source(naam, "vervoer", None, {k: Decimal(str(v)) for k, v in s.items()},
+                  vanaf=vanaf, herkomst="Gemodelleerde besparing op leerlingenvervoer uit een "
+                  "wat-als-analyse (nabij vervoer watals); alleen gemeenten met een besparing.",
+                  gemodelleerd=True)
+
+
+def read_savings(path: str | Path, vanaf: int,
+                 naam: str = "Besparing leerlingenvervoer (gemodelleerd)") -> Source:
+    """A ``besparing.csv`` (``code,bedrag`` per gemeente) as a fund source from ``vanaf``."""
+    from nabij.fund.definition import GM_RE, read_code_amounts
+
+    path = Path(path)
+    rows = read_code_amounts(path, "code")
+    problems = [Problem(msg, str(path), line) for line, _, _, msg in rows if msg]
+    problems += [Problem(f"'{code}' is geen gemeentecode", str(path), line, "code")
+                 for line, code, _, msg in rows if not msg and not GM_RE.fullmatch(code)]
+    if problems:
+        raise InputError("Besparingsbestand is ongeldig; er is niets geschreven", problems)
+    return Source(naam, "vervoer", None, {code: amount for _, code, amount, _ in rows},
+                  vanaf=vanaf, herkomst=f"Gemodelleerde besparing op leerlingenvervoer uit "
+                  f"{path.name} (nabij vervoer watals).", gemodelleerd=True)
+
+
+# -- input -------------------------------------------------------------------------------------
+
+def parse_place(text: str, atlas) -> tuple[float, float]:
+    """``"52.09,5.12"`` (lat,lon) or a PC4 code of the Atlas (its centroid)."""
+    t = text.strip()
+    if t.isdigit() and len(t) == 4:
+        pc4 = atlas.pc4
+        row = pc4[pc4["pc4"].astype(str) == t]
+        if row.empty:
+            raise InputError(f"--plaats: postcode {t} komt niet voor in de atlas")
+        return float(row["lat"].iloc[0]), float(row["lon"].iloc[0])
+    parts = t.replace(";", ",").split(",")
+    try:
+        lat, lon = (float(p) for p in parts)
+    except ValueError as e:
+        raise InputError(f"--plaats '{text}': geef 'breedte,lengte' (bijv. 52.09,5.12) of een "
+                         "postcode van 4 cijfers") from e
+    return lat, lon
+
+
+def read_provisions(path: str | Path, atlas) -> tuple[list[Provision], list[Closure]]:
+    """Read a CSV of changes: columns ``actie`` (open/sluit), ``naam``, ``soort``, ``cluster``,
+    ``capaciteit``, ``lat``/``lon`` or ``pc4`` (open), ``vestiging`` (sluit).
+    Problems name file, row and column (Dutch)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise InputError(f"voorzieningenbestand {path} kan niet gelezen worden: "
+                         f"{e.strerror}") from e
+    lines = text.splitlines()
+    if not lines:
+        raise InputError(f"voorzieningenbestand {path} is leeg")
+    sep = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.DictReader(lines, delimiter=sep)
+    adds: list[Provision] = []
+    closes: list[Closure] = []
+    problems: list[Problem] = []
+    known = set(atlas.scholen["vestiging"].astype(str))
+    for row, rec in enumerate(reader, start=2):
+        r = {str(k).strip().lower(): (v or "").strip() for k, v in rec.items() if k}
+        actie = (r.get("actie") or "open").lower()
+        if actie in ("sluit", "sluiten"):
+            v = r.get("vestiging", "")
+            if v not in known:
+                problems.append(Problem(f"vestiging '{v}' komt niet voor in de atlas",
+                                        str(path), row, "vestiging"))
+            else:
+                closes.append(Closure(v, r.get("soort") or None))
+            continue
+        if actie not in ("open", "openen", "nieuw"):
+            problems.append(Problem(f"actie '{actie}' onbekend; gebruik open of sluit",
+                                    str(path), row, "actie"))
+            continue
+        try:
+            if r.get("pc4"):
+                lat, lon = parse_place(r["pc4"], atlas)
+            else:
+                lat, lon = float(r.get("lat", "").replace(",", ".")), float(
+                    r.get("lon", "").replace(",", "."))
+        except (ValueError, InputError):
+            problems.append(Problem("geef lat en lon (getallen) of een bekende pc4",
+                                    str(path), row, "lat"))
+            continue
+        try:
+            cap = float(r.get("capaciteit", "").replace(",", "."))
+        except ValueError:
+            problems.append(Problem(f"'{r.get('capaciteit', '')}' is geen getal", str(path), row,
+                                    "capaciteit"))
+            continue
+        try:
+            cl = clusters_of(r.get("cluster") or r.get("clusters") or None)
+        except ValueError:
+            problems.append(Problem("cluster moet bijv. 4 of 3;4 zijn", str(path), row,
+                                    "cluster"))
+            continue
+        try:
+            adds.append(Provision(r.get("naam") or f"voorziening rij {row}",
+                                  (r.get("soort") or "").upper(), lat, lon, cap, frozenset(cl),
+                                  r.get("vorm") or "inclusieve voorziening"))
+        except InputError as e:
+            problems += [Problem(p.message, str(path), row, p.column) for p in e.problems]
+    if problems:
+        raise InputError("Voorzieningenbestand is ongeldig; er is niets geschreven", problems)
+    if not adds and not closes:
+        raise InputError(f"voorzieningenbestand {path} bevat geen voorzieningen")
+    return adds, closes
+
+
+# -- the what-if ---------------------------------------------------------------------------------
+
+def what_if(
+    atlas,
+    add: Sequence[Provision] = (),
+    close: Sequence[Closure] = (),
+    model: CostModel | None = None,
+    params: CostParams | None = None,
+    spare_share: float = 0.10,
+    threshold: int = DEFAULT_THRESHOLD,
+) -> WhatIfResult:
+    """Run the what-if of the module docstring on ``atlas``."""
+    add, close = tuple(add), tuple(close)
+    if not add and not close:
+        raise InputError("geef minstens één nieuwe voorziening of één sluiting op")
+    p = model.params if model is not None else (params or CostParams())
+    trips = transport_trips(atlas, p)
+    model = model or calibrate(trips, p)
+    sch = atlas.scholen
+    closed = _closed_positions(sch, close)
+    types = sorted({pv.soort for pv in add} | {str(sch["soort"].iloc[i]) for i in closed})
+
+    pieces = _pieces(trips, sch, types)
+    n_sch = len(sch)
+    # destinations: 0..n_sch-1 existing schools, n_sch + k new provision k
+    room = np.concatenate([spare_share * sch["leerlingen"].to_numpy(float),
+                           np.array([pv.capaciteit for pv in add], float)])
+    room[list(closed)] = 0.0
+    dest = pieces["school_pos"].to_numpy().copy()
+    km = pieces["km"].to_numpy(float).copy()
+    amount = pieces["leerlingen"].to_numpy(float)
+    overflow = np.zeros(len(pieces), bool)
+    plat = atlas.pc4["lat"].to_numpy(float)[pieces["pc4_pos"].to_numpy()]
+    plon = atlas.pc4["lon"].to_numpy(float)[pieces["pc4_pos"].to_numpy()]
+    d_lat = np.concatenate([sch["lat"].to_numpy(float), [pv.lat for pv in add]])
+    d_lon = np.concatenate([sch["lon"].to_numpy(float), [pv.lon for pv in add]])
+    d_type = np.concatenate([sch["soort"].astype(str).to_numpy(object),
+                             np.array([pv.soort for pv in add], object)])
+    d_cl = cluster_sets(sch) + [set(pv.clusters) for pv in add]
+    ok_dest = np.ones(len(d_type), bool)
+    ok_dest[list(closed)] = False
+    cluster = pieces["cluster"].to_numpy()
+    ptype = pieces["soort"].to_numpy(object)
+
+    # split pieces into (piece, destination) moves; new rows appended for partial moves
+    moves: list[tuple[int, int, float, float]] = []  # piece, destination, pupils, new km
+
+    def suitable(t: str, c: int, only_new: bool) -> np.ndarray:
+        idx = np.flatnonzero((d_type == t) & ok_dest)
+        if only_new:
+            idx = idx[idx >= n_sch]
+        if c > 0:
+            idx = np.array([i for i in idx if not d_cl[i] or c in d_cl[i]], dtype=np.int64)
+        return idx
+
+    remaining = amount.copy()
+    # 1. closures: mandatory moves
+    displaced = np.flatnonzero(np.isin(dest, list(closed))) if closed else np.zeros(0, int)
+    if len(displaced):
+        parts = []
+        for (t, c), grp in pd.Series(displaced).groupby(
+                [ptype[displaced], cluster[displaced]]):
+            cand = suitable(str(t), int(c), False)
+            if len(cand) == 0:
+                continue
+            g = grp.to_numpy()
+            dk = np.asarray(p.distance.km(plat[g][:, None], plon[g][:, None],
+                                          d_lat[cand][None, :], d_lon[cand][None, :]), float)
+            ii, jj = np.repeat(g, len(cand)), np.tile(cand, len(g))
+            parts.append((km[ii] - dk.ravel(), ii, jj, dk.ravel()))
+        if parts:
+            gain, pi, pj, pd_ = (np.concatenate(x) for x in zip(*parts, strict=True))
+            order = np.lexsort((pj, pi, -gain))
+            for o in order:
+                i, j = pi[o], pj[o]
+                if remaining[i] <= 0 or room[j] <= 0:
+                    continue
+                x = min(remaining[i], room[j])
+                moves.append((int(i), int(j), x, float(pd_[o])))
+                remaining[i] -= x
+                room[j] -= x
+            # leftovers: nearest suitable place regardless of room
+            left = remaining[pi] > 1e-12
+            if left.any():
+                order = np.lexsort((pj[left], pd_[left], pi[left]))
+                li, lj, ld = pi[left][order], pj[left][order], pd_[left][order]
+                first = np.r_[True, li[1:] != li[:-1]]
+                for i, j, dk_ in zip(li[first], lj[first], ld[first], strict=True):
+                    moves.append((int(i), int(j), remaining[i], float(dk_)))
+                    overflow[i] = True
+                    remaining[i] = 0.0
+        if (remaining[displaced] > 1e-12).any():
+            raise InputError("Na sluiting is er voor sommige leerlingen geen passende plek van "
+                             "dezelfde soort en cluster meer in de atlas")
+    # 2. new provisions: optional moves with a positive saving
+    if add:
+        stay = np.flatnonzero(~np.isin(np.arange(len(pieces)), displaced))
+        cand_pairs = []
+        for k, pv in enumerate(add):
+            j = n_sch + k
+            sel = stay[ptype[stay] == pv.soort]
+            if pv.clusters:
+                sel = sel[np.isin(cluster[sel], list(pv.clusters))]
+            if len(sel) == 0:
+                continue
+            dk = np.asarray(p.distance.km(plat[sel], plon[sel], pv.lat, pv.lon), float)
+            gain = km[sel] - dk
+            pos = gain > 0
+            cand_pairs.append(pd.DataFrame({"gain": gain[pos], "i": sel[pos], "j": j,
+                                            "dk": dk[pos]}))
+        # moves out of closures may already fill new provisions; remaining room is used here
+        if cand_pairs:
+            cp = pd.concat(cand_pairs, ignore_index=True).sort_values(
+                ["gain", "i", "j"], ascending=[False, True, True], kind="stable")
+            for _gain, i, j, dk in cp.itertuples(index=False):
+                if room[j] <= 0:
+                    if not (room[n_sch:] > 0).any():
+                        break
+                    continue
+                if remaining[i] <= 0:
+                    continue
+                x = min(remaining[i], room[j])
+                moves.append((int(i), int(j), x, float(dk)))
+                remaining[i] -= x
+                room[j] -= x
+
+    after = _apply(pieces, remaining, moves, add, sch, n_sch)
+    untouched = trips[~trips["soort"].isin(types).to_numpy()]
+    cols = ["pc4_pos", "gemeente", "soort", "vestiging", "leerlingen", "km"]
+    trips_after = pd.concat([untouched[cols], after[cols]], ignore_index=True)
+    ev0 = model.evaluate(trips)
+    ev1 = model.evaluate(trips_after)
+    names = dict(zip(atlas.gemeenten["gemeente"].astype(str), atlas.gemeenten["naam"],
+                     strict=False))
+    per_gem = _per_gemeente(ev0, ev1, moves, pieces, names)
+    per_prov = _per_provision(add, moves, pieces, n_sch)
+    moved = _moves_table(moves, pieces, sch, add, n_sch, overflow)
+    t0, t1 = totals_of(ev0, model), totals_of(ev1, model)
+    totals = {
+        "leerlingen_verplaatst": round(float(sum(m[2] for m in moves)), 1),
+        "vervoerd_voor": t0["vervoerde_leerlingen"], "vervoerd_na": t1["vervoerde_leerlingen"],
+        "leerlingkm_voor": t0["leerlingkm_per_jaar"], "leerlingkm_na": t1["leerlingkm_per_jaar"],
+        "leerlingkm_bespaard": t0["leerlingkm_per_jaar"] - t1["leerlingkm_per_jaar"],
+        "reisuren_bespaard": t0["reisuren_per_jaar"] - t1["reisuren_per_jaar"],
+        "kosten_voor": t0["kosten"], "kosten_na": t1["kosten"],
+        "besparing": t0["kosten"] - t1["kosten"],
+        "boven_capaciteit": round(float(sum(m[2] for m in moves if overflow[m[0]])), 1),
+    }
+    notes = [
+        "Wat-als leerlingenvervoer; leerlingstromen, verplaatsingen en kosten zijn "
+        "gemodelleerd.",
+        *[f"Nieuw: {pv.naam} ({pv.vorm}, {pv.soort}"
+          + (f" cluster {', '.join(map(str, sorted(pv.clusters)))}" if pv.clusters else "")
+          + f", capaciteit {nl(pv.capaciteit)}) op {pv.lat:.4f}, {pv.lon:.4f}." for pv in add],
+        *[f"Gesloten: vestiging {c.vestiging}" + (f" ({c.soort})" if c.soort else "") + "."
+          for c in close],
+        "Toewijzing: eerst moeten leerlingen van gesloten vestigingen naar een passende plek "
+        f"(zelfde soort en cluster; bestaande scholen hebben {100 * spare_share:.0f} % "
+        "ruimte), grootste afstandsbesparing eerst; daarna vullen nieuwe voorzieningen zich met "
+        "de leerlingen die er het meest aan afstand op winnen (gretig, geen optimum).",
+        *model.notes,
+        f"Besparing per jaar: € {nl(totals['besparing'])}; "
+        f"{nl(totals['leerlingkm_bespaard'])} leerlingkilometers en "
+        f"{nl(totals['reisuren_bespaard'])} reisuren minder.",
+    ]
+    return WhatIfResult(model, per_gem, per_prov, moved, totals, notes, ev0, ev1, threshold,
+                        add, close)
+
+
+def _closed_positions(sch: pd.DataFrame, close: Iterable[Closure]) -> set[int]:
+    out: set[int] = set()
+    vest = sch["vestiging"].astype(str).to_numpy(object)
+    soort = sch["soort"].astype(str).to_numpy(object)
+    problems = []
+    for c in close:
+        sel = (vest == c.vestiging) & np.isin(soort, TRANSPORT_TYPES)
+        if c.soort:
+            sel &= soort == c.soort
+        if not sel.any():
+            problems.append(Problem(f"vestiging '{c.vestiging}'"
+                                    + (f" ({c.soort})" if c.soort else "")
+                                    + " is geen SBO/SO/VSO-locatie in de atlas",
+                                    column="vestiging"))
+        out |= set(np.flatnonzero(sel).tolist())
+    if problems:
+        raise InputError("Sluiting is ongeldig", problems)
+    return out
+
+
+def cluster_sets(sch: pd.DataFrame) -> list[set[int]]:
+    """Clusters offered by each school row (empty set when unknown or not SO/VSO)."""
+    if "clusters" not in sch:
+        return [set() for _ in range(len(sch))]
+    col = sch["clusters"]
+    vals = col.astype(object).where(col.notna().to_numpy(), None)
+    return [clusters_of(v) for v in vals]
+
+
+def _pieces(trips: pd.DataFrame, sch: pd.DataFrame, types: list[str]) -> pd.DataFrame:
+    """Trips of ``types`` split by cluster (see module docstring); cluster 0 for SBO."""
+    t = trips[trips["soort"].isin(types).to_numpy()].reset_index(drop=True)
+    cl = cluster_sets(sch)
+    w = np.array([CLUSTER_MIX[c] for c in (1, 2, 3, 4)])
+    member = np.array([[c in s for c in (1, 2, 3, 4)] for s in cl], bool).reshape(len(sch), 4)
+    member[~member.any(axis=1)] = True
+    sp = t["school_pos"].to_numpy()
+    m = member[sp] * w[None, :]
+    share = m / m.sum(axis=1, keepdims=True)
+    is_sbo = (t["soort"].astype(str) == "SBO").to_numpy()
+    share[is_sbo] = 0.0
+    rows, cols = np.nonzero(share > 0)
+    base = t[["pc4_pos", "school_pos", "gemeente", "soort", "vestiging", "km"]]
+    a = base.iloc[rows].assign(cluster=cols + 1,
+                               leerlingen=t["leerlingen"].to_numpy()[rows] * share[rows, cols])
+    sbo = np.flatnonzero(is_sbo)
+    b = base.iloc[sbo].assign(cluster=0, leerlingen=t["leerlingen"].to_numpy()[sbo])
+    return pd.concat([a, b], ignore_index=True)
+
+
+def _apply(pieces: pd.DataFrame, remaining: np.ndarray, moves, add, sch, n_sch) -> pd.DataFrame:
+    """Pieces after the moves: what stays plus one row per move."""
+    stay = pieces.assign(leerlingen=remaining)
+    stay = stay[stay["leerlingen"] > 1e-12]
+    if not moves:
+        return stay
+    mv = pd.DataFrame(moves, columns=["i", "j", "leerlingen", "km"])
+    src = pieces.iloc[mv["i"].to_numpy()]
+    vest = np.array([str(sch["vestiging"].iloc[j]) if j < n_sch else f"NIEUW-{j - n_sch + 1}"
+                     for j in mv["j"]], object)
+    moved = pd.DataFrame({
+        "pc4_pos": src["pc4_pos"].to_numpy(), "school_pos": mv["j"].to_numpy(),
+        "gemeente": src["gemeente"].to_numpy(), "soort": src["soort"].to_numpy(),
+        "vestiging": vest, "km": mv["km"].to_numpy(float), "cluster": src["cluster"].to_numpy(),
+        "leerlingen": mv["leerlingen"].to_numpy(float)})
+    return pd.concat([stay, moved], ignore_index=True)
+
+
+def _per_gemeente(ev0, ev1, moves, pieces, names) -> pd.DataFrame:
+    cols = ["vervoerd", "leerlingkm", "reisuren", "kosten"]
+    b = ev0.groupby("gemeente")[cols].sum()
+    a = ev1.groupby("gemeente")[cols].sum()
+    idx = b.index.union(a.index)
+    b, a = b.reindex(idx, fill_value=0.0), a.reindex(idx, fill_value=0.0)
+    moved = pd.Series(0.0, index=idx)
+    if moves:
+        mv = pd.DataFrame(moves, columns=["i", "j", "x", "km"])
+        g = pieces["gemeente"].to_numpy(object)[mv["i"].to_numpy()]
+        moved = mv.groupby(g)["x"].sum().reindex(idx, fill_value=0.0)
+    out = pd.DataFrame({
+        "gemeente": idx, "naam": [names.get(g, g) for g in idx],
+        "leerlingen_verplaatst": moved.to_numpy().round(1),
+        "vervoerd_voor": b["vervoerd"].round(1).to_numpy(),
+        "vervoerd_na": a["vervoerd"].round(1).to_numpy(),
+        "leerlingkm_voor": b["leerlingkm"].round(0).to_numpy(),
+        "leerlingkm_na": a["leerlingkm"].round(0).to_numpy(),
+        "leerlingkm_bespaard": (b["leerlingkm"] - a["leerlingkm"]).round(0).to_numpy(),
+        "reisuren_bespaard": (b["reisuren"] - a["reisuren"]).round(0).to_numpy(),
+        "kosten_voor": b["kosten"].round(0).to_numpy(),
+        "kosten_na": a["kosten"].round(0).to_numpy(),
+        "besparing": (b["kosten"] - a["kosten"]).round(0).to_numpy(),
+        "herkomst": MODELLED,
+    })
+    changed = (out["leerlingen_verplaatst"] > 0) | (out["besparing"] != 0)
+    return out[changed].sort_values("besparing", ascending=False, kind="stable").reset_index(
+        drop=True)
+
+
+def _per_provision(add, moves, pieces, n_sch) -> pd.DataFrame:
+    rows = []
+    mv = pd.DataFrame(moves, columns=["i", "j", "x", "km"]) if moves else None
+    for k, pv in enumerate(add):
+        sel = mv[mv["j"] == n_sch + k] if mv is not None else None
+        x = float(sel["x"].sum()) if sel is not None and len(sel) else 0.0
+        old = float((sel["x"] * pieces["km"].to_numpy()[sel["i"].to_numpy()]).sum() / x) \
+            if x > 0 else None
+        new = float((sel["x"] * sel["km"]).sum() / x) if x > 0 else None
+        gem = pieces["gemeente"].to_numpy(object)[sel["i"].to_numpy()] if x > 0 else []
+        rows.append({"voorziening": pv.naam, "vorm": pv.vorm, "soort": pv.soort,
+                     "clusters": ";".join(map(str, sorted(pv.clusters))),
+                     "lat": pv.lat, "lon": pv.lon, "capaciteit": pv.capaciteit,
+                     "geplaatst": round(x, 1),
+                     "afstand_voor_km": None if old is None else round(old, 2),
+                     "afstand_na_km": None if new is None else round(new, 2),
+                     "woongemeenten": len(set(gem)), "herkomst": MODELLED})
+    return pd.DataFrame(rows, columns=["voorziening", "vorm", "soort", "clusters", "lat", "lon",
+                                       "capaciteit", "geplaatst", "afstand_voor_km",
+                                       "afstand_na_km", "woongemeenten", "herkomst"])
+
+
+def _moves_table(moves, pieces, sch, add, n_sch, overflow) -> pd.DataFrame:
+    cols = ["gemeente", "van", "naar", "leerlingen", "km_voor", "km_na", "boven_capaciteit",
+            "herkomst"]
+    if not moves:
+        return pd.DataFrame(columns=cols)
+    mv = pd.DataFrame(moves, columns=["i", "j", "x", "km"])
+    i = mv["i"].to_numpy()
+    naar = [str(sch["naam"].iloc[j]) + f" ({sch['vestiging'].iloc[j]})" if j < n_sch
+            else add[j - n_sch].naam for j in mv["j"]]
+    sp = pieces["school_pos"].to_numpy()[i]
+    van = [f"{sch['naam'].iloc[s]} ({sch['vestiging'].iloc[s]})" for s in sp]
+    df = pd.DataFrame({"gemeente": pieces["gemeente"].to_numpy(object)[i], "van": van,
+                       "naar": naar, "leerlingen": mv["x"].to_numpy(),
+                       "km_voor_x": mv["x"].to_numpy() * pieces["km"].to_numpy()[i],
+                       "km_na_x": mv["x"].to_numpy() * mv["km"].to_numpy(),
+                       "boven_capaciteit": overflow[i]})
+    g = df.groupby(["gemeente", "van", "naar"], as_index=False).agg(
+        leerlingen=("leerlingen", "sum"), km_voor_x=("km_voor_x", "sum"),
+        km_na_x=("km_na_x", "sum"), boven_capaciteit=("boven_capaciteit", "any"))
+    g["km_voor"] = (g["km_voor_x"] / g["leerlingen"]).round(2)
+    g["km_na"] = (g["km_na_x"] / g["leerlingen"]).round(2)
+    g["leerlingen"] = g["leerlingen"].round(1)
+    g["boven_capaciteit"] = np.where(g["boven_capaciteit"], "ja", "nee")
+    g["herkomst"] = MODELLED
+    return g[cols].sort_values("leerlingen", ascending=False, kind="stable").reset_index(
+        drop=True)
+
+
+def unit_table(result: WhatIfResult, atlas, level) -> pd.DataFrame:
+    """Before/after per region of a fund level or Division (from the trips)."""
+    from nabij.fund.allocate import units_for
+
+    units = units_for(atlas, level)
+    codes = units.of_pc4.reindex(atlas.pc4["pc4"].astype(str)).to_numpy(object)
+    out = []
+    for tag, ev in (("voor", result.trips_before), ("na", result.trips_after)):
+        t = by_unit(ev.assign(regio=codes[ev["pc4_pos"].to_numpy()]), "regio", dict(units.names))
+        out.append(t.set_index(["eenheid", "naam"])[["vervoerd", "leerlingkm", "kosten"]]
+                   .add_suffix(f"_{tag}"))
+    df = out[0].join(out[1], how="outer").fillna(0.0).reset_index()
+    df["besparing"] = df["kosten_voor"] - df["kosten_na"]
+    df["herkomst"] = MODELLED
+    return df
