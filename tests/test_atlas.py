@@ -27,8 +27,8 @@ def test_build_derives_and_labels_modelled_tables(tiny_atlas: Atlas) -> None:
     assert tiny_atlas.meta.status("gemeente_buren") == "modelled"
     assert tiny_atlas.meta.status("gemeenten") == "observed"
     # the three gemeenten lie on a line: 1-2 and 2-3 are neighbours, 1-3 are not
-    pairs = set(zip(tiny_atlas.gemeente_buren["gemeente_a"], tiny_atlas.gemeente_buren["gemeente_b"],
-                    strict=True))
+    buren = tiny_atlas.gemeente_buren
+    pairs = set(zip(buren["gemeente_a"], buren["gemeente_b"], strict=True))
     assert ("GM0001", "GM0002") in pairs and ("GM0002", "GM0003") in pairs
     assert ("GM0001", "GM0003") not in pairs
     # modelled flows send every school's pupils somewhere and only from existing pc4s

@@ -289,3 +289,48 @@ def test_mapformaat_documents_every_table_and_column() -> None:
                 assert f"{col.max:,.0f}".replace(",", ".") in section, (spec.file, col.name)
         key = " + ".join(f"`{k}`" for k in spec.key)
         assert f"sleutel {key}" in section, spec.file
+
+
+def test_synthetic_atlas_round_trips_through_build(tmp_path: Path) -> None:
+    from nabij.atlas import build_atlas
+    from nabij.sources.synthetic import synthetic_country
+
+    atlas = build_atlas(synthetic_country(seed=7, scale=0.1))
+    write_folder(dict(atlas.tables), tmp_path, geometry=atlas.geometry,
+                 meta=atlas.meta.to_dict())
+    again = build_atlas(read_folder(tmp_path))
+    assert_same_tables(dict(again.tables), dict(atlas.tables))
+    assert {n: again.meta.status(n) for n in TABLES} == {n: atlas.meta.status(n) for n in TABLES}
+    assert again.meta.provenance["stromen"]["notes"] == atlas.meta.provenance["stromen"]["notes"]
+    assert (again.meta.name, again.meta.reference_year) == (atlas.meta.name,
+                                                            atlas.meta.reference_year)
+    assert sorted(again.geometry) == sorted(atlas.geometry)
+    assert all(again.geometry[k].equals_exact(atlas.geometry[k], 0) for k in atlas.geometry)
+    assert again.summary() == atlas.summary()
+    # a second round trip adds nothing (no notes pile up)
+    write_folder(dict(again.tables), tmp_path / "2", geometry=again.geometry,
+                 meta=again.meta.to_dict())
+    assert read_folder(tmp_path / "2").provenance == read_folder(tmp_path).provenance
+
+
+def test_cli_export_then_build_gives_the_same_tables(tmp_path: Path, tiny_bundle) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from nabij.atlas import Atlas, build_atlas
+
+    def nabij(*args: str) -> subprocess.CompletedProcess:
+        code = "import sys; from nabij.cli import main; sys.argv[0] = 'nabij'; main()"
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=600)
+
+    atlas = build_atlas(tiny_bundle)
+    atlas.save(tmp_path / "atlas")
+    res = nabij("atlas", "export", str(tmp_path / "atlas"), "--out", str(tmp_path / "csv"))
+    assert res.returncode == 0, res.stderr
+    res = nabij("atlas", "build", "--from", str(tmp_path / "csv"), "--out",
+                str(tmp_path / "atlas2"))
+    assert res.returncode == 0, res.stderr
+    assert_same_tables(dict(Atlas.load(tmp_path / "atlas2").tables), dict(atlas.tables))

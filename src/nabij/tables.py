@@ -104,7 +104,8 @@ TABLES: dict[str, TableSpec] = {
         TableSpec(
             "gemeente_buren",
             key=("gemeente_a", "gemeente_b"),
-            description="Adjacency of gemeenten (a < b): shared border, or a ferry link for islands.",
+            description="Adjacency of gemeenten (a < b): shared border, or a ferry link "
+            "for islands.",
             required=False,
             columns=(
                 Column("gemeente_a", "str", "gemeente code", pattern=GM),

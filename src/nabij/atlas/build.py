@@ -50,8 +50,9 @@ def build_atlas(bundle: TableBundle, progress: Progress | None = None) -> Atlas:
             "status": "modelled",
             "source": "afgeleid uit gemeentegrenzen" if bundle.geometry
             else "afgeleid uit ligging van postcodegebieden",
-            "notes": ["Eilanden zonder landgrens zijn via een veerverbinding gekoppeld aan de "
-                      "dichtstbijzijnde gemeente."],
+            "notes": ["Gebieden zonder landgrens met de rest van het land (Waddeneilanden, "
+                      "Zeeuws-Vlaanderen) zijn via een 'veer'-verbinding gekoppeld aan de "
+                      "dichtstbijzijnde gemeente (middelpunt tot middelpunt)."],
         }
     if "pc4_buren" not in tables:
         step("buurpostcodes afleiden")

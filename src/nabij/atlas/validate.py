@@ -219,10 +219,12 @@ def check_integrity(
         pc4 = tables["pc4"]["pc4"]
         seen = pd.Index(tables["indeling"]["pc4"])
         missing = ~pc4.isin(seen).to_numpy()
-        for r in _rows(missing, row_offset.get("pc4", 2)):
+        off = row_offset.get("pc4", 2)
+        for r in _rows(missing, off):
             problems.append(Problem(
-                f"postcode {pc4.iloc[r - row_offset.get('pc4', 2)]} heeft geen SWV in "
-                f"{origin.get('indeling', 'indeling.csv')}", origin.get("pc4", "pc4.csv"), r, "pc4"))
+                f"postcode {pc4.iloc[r - off]} heeft geen SWV in "
+                f"{origin.get('indeling', 'indeling.csv')}",
+                origin.get("pc4", "pc4.csv"), r, "pc4"))
     if "swv" in tables and "indeling" in tables:
         sector = dict(zip(tables["swv"]["swv"], tables["swv"]["sector"], strict=False))
         ind = tables["indeling"]

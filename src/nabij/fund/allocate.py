@@ -13,7 +13,9 @@ Model (per year y of the transition path, in whole euros)
 3. **Floor and cap** per pupil (euros or relative to the mean D_y / pupils): amounts are
    ``clip(t x raw_u, floor_u, cap_u)`` with one scalar t >= 0 chosen so they add up to D_y
    (water-filling; found by bisection, then solved exactly on the free units). Units with no
-   pupils get nothing. Infeasible floors/caps are an InputError.
+   pupils get nothing. If the caps leave money over because the formula gives some units
+   nothing, those units share the rest in proportion to pupils (up to their caps).
+   Infeasible floors/caps are an InputError.
 4. **Phasing.** The current distribution C_u (flat per pupil — *verevening* — by default; or
    where the money now comes from; or a CSV) is scaled to D_y. The year's allocation is
    C_u + lambda_y (T_u - C_u) with lambda_y the transition fraction (a straight line reaching 1
@@ -89,8 +91,12 @@ def clamp_to_total(raw: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float
         return float(np.clip(t * raw, lo, hi).sum())
 
     a, b = 0.0, 1.0
-    while f(b) < total and b < 1e30:
-        b *= 2.0
+    for _ in range(2100):
+        if f(b) >= total or not np.isfinite(b):
+            break
+        a, b = b, b * 2.0
+    if not f(b) >= total * (1 - 1e-12):
+        raise ValueError("cap")
     for _ in range(200):
         m = 0.5 * (a + b)
         if f(m) < total:
@@ -165,7 +171,14 @@ def target_amounts(
     lo = pupils * floor_pp
     hi = np.where(pupils > 0, pupils * cap_pp, 0.0) if np.isfinite(cap_pp) else np.where(
         pupils > 0, np.inf, 0.0)
-    amounts = clamp_to_total(raw, lo, hi, total)
+    try:
+        amounts = clamp_to_total(raw, lo, hi, total)
+    except ValueError as e:
+        if str(e) != "cap":
+            raise
+        # the formula gives nothing to units that still have room under their cap: fill the
+        # capped units, spread the rest over the others in proportion to their pupils
+        amounts = clamp_to_total(pupils, np.where(raw > 0, hi, lo), hi, total)
     return amounts, contrib
 
 

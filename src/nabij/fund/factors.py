@@ -124,26 +124,27 @@ def special_trips(atlas, distance: DistanceModel | None = None,
                   types: Iterable[str] = SPECIAL_TYPES) -> pd.DataFrame:
     """Flows of ``types`` (default SBO/SO/VSO) with road km from home PC4 centroid to school.
 
-    Columns: pc4, vestiging, soort, leerlingen, km, plus ``pc4_pos`` / ``school_pos`` (row
-    numbers in ``atlas.pc4`` / ``atlas.scholen``). Flows to unknown schools are dropped.
+    Numeric columns for speed: ``soort`` (categorical), ``leerlingen``, ``km``, ``pc4_pos`` and
+    ``school_pos`` (row numbers in ``atlas.pc4`` / ``atlas.scholen``; codes via those tables).
+    Flows to unknown schools or PC4 areas are dropped.
     """
     distance = distance or StraightLineDetour()
+    types = list(types)
     st = atlas.stromen
-    st = st[st["soort"].isin(list(types)).to_numpy()]
+    st = st[st["soort"].isin(types).to_numpy()]
     sch, pc4 = atlas.scholen, atlas.pc4
     sp = school_positions(st, sch)
     pp = positions(st["pc4"], pc4["pc4"])
     ok = (sp >= 0) & (pp >= 0)
-    st, sp, pp = st[ok], sp[ok], pp[ok]
+    sp, pp = sp[ok], pp[ok]
+    n = st["leerlingen"].to_numpy(float)[ok]
     km = np.asarray(distance.km(pc4["lat"].to_numpy(float)[pp], pc4["lon"].to_numpy(float)[pp],
                                 sch["lat"].to_numpy(float)[sp], sch["lon"].to_numpy(float)[sp]),
                     float)
-    out = st[["pc4", "vestiging", "soort", "leerlingen"]].reset_index(drop=True)
-    out["leerlingen"] = out["leerlingen"].astype(float)
-    out["km"] = km
-    out["pc4_pos"] = pp
-    out["school_pos"] = sp
-    return out
+    codes = positions(sch["soort"], pd.Series(types))[sp]
+    soort = pd.Categorical.from_codes(codes, categories=types)
+    return pd.DataFrame({"soort": soort, "leerlingen": n, "km": km, "pc4_pos": pp,
+                         "school_pos": sp})
 
 
 def _filled(pc4: pd.DataFrame, column: str, weight: pd.Series) -> tuple[np.ndarray, int]:

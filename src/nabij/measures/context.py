@@ -85,6 +85,9 @@ class MeasureContext:
 
         self.has_flows = a.has("stromen") and len(a.stromen) > 0
         self.flows_modelled = a.meta.status("stromen") != "observed" if self.has_flows else True
+        flagged = ("leerlingen_gemodelleerd" in sch.columns
+                   and bool(sch["leerlingen_gemodelleerd"].fillna(False).astype(bool).any()))
+        self.schools_modelled = a.meta.status("scholen") != "observed" or flagged
         if self.has_flows:
             st = a.stromen
             key = pd.MultiIndex.from_arrays([sch["vestiging"].astype(str),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -12,21 +13,26 @@ from nabij.divisions.provision import DEFAULT_PROVISIONS
 FLOWS = "stromen"
 """``gemodelleerd`` marker: modelled exactly when the atlas' pupil flows are modelled."""
 
+SCHOOLS = "scholen"
+"""``gemodelleerd`` marker: modelled when the atlas' school data (pupil counts, clusters) are."""
+
 
 @dataclass(frozen=True)
 class Definition:
-    """How one measure is defined; ``gemodelleerd`` may be :data:`FLOWS` (resolved later)."""
+    """How one measure is defined; ``gemodelleerd`` may name a table (:data:`FLOWS`,
+    :data:`SCHOOLS`): then it is resolved per atlas (modelled when that table is)."""
 
     label: str
     definitie: str
     eenheid: str  # "leerlingen", "kinderen", "aantal", "aandeel", "km", "index", "tekst", ...
     beter: str | None = None  # "lager", "hoger" or None
-    gemodelleerd: bool | str = False
+    gemodelleerd: bool | str = False  # or FLOWS / SCHOOLS: depends on the atlas
     niveau: str = "samenvatting"  # or "regio"
     familie: str = ""
 
-    def to_dict(self, flows_modelled: bool) -> dict:
-        g = flows_modelled if self.gemodelleerd == FLOWS else bool(self.gemodelleerd)
+    def to_dict(self, modelled: Mapping[str, bool]) -> dict:
+        g = self.gemodelleerd
+        g = bool(modelled.get(g, True)) if isinstance(g, str) else bool(g)
         return {"label": self.label, "definitie": self.definitie, "eenheid": self.eenheid,
                 "beter": self.beter, "gemodelleerd": g, "niveau": self.niveau,
                 "familie": self.familie}

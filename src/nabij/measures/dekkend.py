@@ -6,7 +6,7 @@ import numpy as np
 
 from nabij.divisions.provision import PROVISION_TYPES, provision_label
 from nabij.measures.context import DivisionView
-from nabij.measures.definitions import Definition, Params, Part, in_family, num
+from nabij.measures.definitions import SCHOOLS, Definition, Params, Part, in_family, num
 
 FAMILY = "dekkend netwerk"
 
@@ -17,31 +17,31 @@ def definitions(p: Params) -> dict[str, Definition]:
             "Dekking (gem.)", "Gemiddeld over de regio's: aandeel van de vereiste "
             "voorzieningssoorten (PO: SBO, SO cluster 3 en 4; VO: VSO cluster 3 en 4, PrO) "
             "waarvan minstens één vestiging in de regio ligt. SO/VSO-vestigingen zonder "
-            "clustergegevens tellen als cluster 3 en 4.", "aandeel", "hoger"),
+            "clustergegevens tellen als cluster 3 en 4.", "aandeel", "hoger", SCHOOLS),
         "regios_dekkend": Definition(
             "Volledig dekkende regio's", "Aantal regio's met elke vereiste voorzieningssoort "
-            "binnen de eigen grenzen.", "aantal", "hoger"),
+            "binnen de eigen grenzen.", "aantal", "hoger", SCHOOLS),
         "aandeel_regios_dekkend": Definition(
             "Aandeel dekkende regio's", "Aandeel van de regio's dat volledig dekkend is.",
-            "aandeel", "hoger"),
+            "aandeel", "hoger", SCHOOLS),
         "voorzieningen": Definition(
             "Voorzieningssoorten aanwezig", "Aantal vereiste voorzieningssoorten met minstens "
-            "één vestiging in de regio.", "aantal", "hoger", niveau="regio"),
+            "één vestiging in de regio.", "aantal", "hoger", SCHOOLS, "regio"),
         "ontbreekt": Definition(
             "Ontbrekende voorzieningen", "Vereiste voorzieningssoorten zonder vestiging in de "
-            "regio.", "tekst", niveau="regio"),
+            "regio.", "tekst", None, SCHOOLS, "regio"),
     }
     d["dekking_regio"] = Definition(
         "Dekking", "Aandeel van de vereiste voorzieningssoorten dat in de regio aanwezig is.",
-        "aandeel", "hoger", niveau="regio")
+        "aandeel", "hoger", SCHOOLS, "regio")
     for key in p.provisions:
         pt = PROVISION_TYPES[key]
         d[f"ontbreekt_{key}"] = Definition(
             f"Regio's zonder {pt.label}", f"Aantal regio's zonder vestiging met {pt.label}.",
-            "aantal", "lager")
+            "aantal", "lager", SCHOOLS)
         d[f"heeft_{key}"] = Definition(
             f"{pt.label} aanwezig", f"De regio heeft minstens één vestiging met {pt.label}.",
-            "ja/nee", niveau="regio")
+            "ja/nee", None, SCHOOLS, "regio")
     return in_family(d, FAMILY)
 
 

@@ -23,7 +23,7 @@ from nabij.measures import (
     verschillen,
 )
 from nabij.measures.context import DivisionView, MeasureContext
-from nabij.measures.definitions import Definition, Params, Part, num
+from nabij.measures.definitions import FLOWS, SCHOOLS, Definition, Params, Part, num
 
 FAMILIES = (size, drukte, grensverkeer, dekkend, thuisnabijheid, congruentie,
             doorgaande_lijn, verandering, verschillen)
@@ -69,7 +69,7 @@ class MeasureSet:
     atlas: dict
     definitions: dict[str, Definition]
     divisions: list[DivisionMeasures]
-    flows_modelled: bool
+    modelled: dict[str, bool]
     params: Params = field(default_factory=Params)
 
     def __getitem__(self, key: str) -> DivisionMeasures:
@@ -79,7 +79,11 @@ class MeasureSet:
         raise KeyError(key)
 
     def definition_dicts(self) -> dict[str, dict]:
-        return {k: d.to_dict(self.flows_modelled) for k, d in self.definitions.items()}
+        return {k: d.to_dict(self.modelled) for k, d in self.definitions.items()}
+
+    @property
+    def flows_modelled(self) -> bool:
+        return self.modelled[FLOWS]
 
     def summary_keys(self) -> list[str]:
         return [k for k, d in self.definitions.items() if d.niveau == "samenvatting"]
@@ -179,7 +183,7 @@ def measure_all(
                "provenance": {k: dict(v) for k, v in meta.provenance.items()}},
         definitions=defs,
         divisions=out,
-        flows_modelled=ctx.flows_modelled,
+        modelled={FLOWS: ctx.flows_modelled, SCHOOLS: ctx.schools_modelled},
         params=params,
     )
 

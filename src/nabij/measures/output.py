@@ -74,7 +74,7 @@ def to_json_dict(ms: MeasureSet, drempel: int = DEFAULT_THRESHOLD) -> dict:
         "version": VERSION,
         "atlas": ms.atlas,
         "drempel": drempel,
-        "stromen_gemodelleerd": ms.flows_modelled,
+        "gemodelleerd": {"stromen": ms.modelled["stromen"], "scholen": ms.modelled["scholen"]},
         "parameters": {"kleine_regio": p.small_region, "afstandsmodel": p.distance_text,
                        "afstandsbanden_km": list(p.km_bands), "z_drempel": p.z_threshold},
         "definities": ms.definition_dicts(),
@@ -236,6 +236,8 @@ def write_xlsx(ms: MeasureSet, path: Path, drempel: int = DEFAULT_THRESHOLD,
         ["Privacydrempel", f"aantallen onder {drempel} leerlingen getoond als {label}"
          if suppress else "geen (alle aantallen getoond)"],
         ["Leerlingstromen", "gemodelleerd (geschat)" if ms.flows_modelled else "waargenomen"],
+        ["Leerlingen per school", "(deels) gemodelleerd" if ms.modelled["scholen"]
+         else "waargenomen"],
         ["Afstandsmodel", ms.params.distance_text],
     ):
         wa.append(row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nabij.measures.context import DivisionView
-from nabij.measures.definitions import FLOWS, Definition, Params, Part, in_family, num
+from nabij.measures.definitions import FLOWS, SCHOOLS, Definition, Params, Part, in_family, num
 from nabij.tables import SCHOOL_TYPES
 
 FAMILY = "omvang"
@@ -19,27 +19,28 @@ def definitions(p: Params) -> dict[str, Definition]:
         "regios": Definition("Aantal regio's", "Aantal regio's in de indeling.", "aantal"),
         "leerlingen_totaal": Definition(
             "Leerlingen totaal", "Leerlingen op alle schoolvestigingen van de sector(en) van "
-            "de indeling (teldatum 1 oktober).", "leerlingen"),
+            "de indeling (teldatum 1 oktober).", "leerlingen", gemodelleerd=SCHOOLS),
         "leerlingen_min": Definition(
             "Kleinste regio (leerlingen)", "Aantal leerlingen van de kleinste regio: "
-            "leerlingen op de schoolvestigingen die in de regio liggen.", "leerlingen"),
+            "leerlingen op de schoolvestigingen die in de regio liggen.", "leerlingen",
+            gemodelleerd=SCHOOLS),
         "leerlingen_mediaan": Definition(
             "Mediane regio (leerlingen)", "Mediaan over de regio's van het aantal leerlingen "
-            "op schoolvestigingen in de regio.", "leerlingen"),
+            "op schoolvestigingen in de regio.", "leerlingen", gemodelleerd=SCHOOLS),
         "leerlingen_max": Definition(
             "Grootste regio (leerlingen)", "Aantal leerlingen van de grootste regio.",
-            "leerlingen"),
+            "leerlingen", gemodelleerd=SCHOOLS),
         "regios_klein": Definition(
             f"Regio's < {small} leerlingen", f"Aantal regio's met minder dan {small} "
             "leerlingen op hun schoolvestigingen: de grens voor '(te) kleine' "
-            "samenwerkingsverbanden uit het advies.", "aantal", "lager"),
+            "samenwerkingsverbanden uit het advies.", "aantal", "lager", SCHOOLS),
         "niet_aaneengesloten": Definition(
             "Niet-aaneengesloten regio's", "Aantal regio's die op de kaart uit meer dan één "
             "los stuk bestaan (volgens de buurrelaties tussen postcodegebieden).", "aantal",
             "lager"),
         "leerlingen": Definition(
             "Leerlingen", "Leerlingen op de schoolvestigingen in de regio, van de sector(en) "
-            "van de indeling.", "leerlingen", niveau="regio"),
+            "van de indeling.", "leerlingen", gemodelleerd=SCHOOLS, niveau="regio"),
         "leerlingen_woonachtig": Definition(
             "Leerlingen woonachtig", "Leerlingen van de sector(en) die in de regio wonen, "
             "waar ze ook naar school gaan (uit de leerlingstromen).", "leerlingen",
@@ -52,7 +53,7 @@ def definitions(p: Params) -> dict[str, Definition]:
     for t in SCHOOL_TYPES:
         d[f"leerlingen_{t}"] = Definition(
             f"Leerlingen {TYPE_LABEL[t]}", f"Leerlingen op vestigingen {TYPE_LABEL[t]} in de "
-            "regio.", "leerlingen", niveau="regio")
+            "regio.", "leerlingen", gemodelleerd=SCHOOLS, niveau="regio")
     return in_family(d, FAMILY)
 
 

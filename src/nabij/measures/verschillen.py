@@ -9,8 +9,8 @@ regions of the division (one observation per region)::
     deelname = b0 + b1 * stedelijkheid + b2 * aandeel_eenouder + b3 * aandeel_uitkering
 
 with the region's context the child-weighted mean of its PC4 values (covariates missing in the
-atlas are left out; with fewer than ``len(covariates) + 5`` regions the expected rate is the
-national rate). A region is *opvallend* when its residual lies more than ``z_threshold``
+atlas are left out; with fewer than ``len(covariates) + 6`` regions the model has only the
+intercept, so the expected rate is the mean over the regions). A region is *opvallend* when its residual lies more than ``z_threshold``
 (default 2) standard deviations of the residuals from the expected rate.
 """
 

@@ -34,19 +34,11 @@ from nabij.optimize.problem import Instance
 _SCALE_TOP = 1e12
 
 
-def solve_exact(
-    instance: Instance,
-    model: ObjectiveModel,
-    time_limit: float = 60.0,
-    seed: int = 0,
-    hint: np.ndarray | None = None,
-    workers: int = 2,
-) -> SolveResult:
-    """Solve with CP-SAT; ``status`` is ``optimaal`` when proven, else ``toegelaten``."""
+def _build(inst: Instance, model: ObjectiveModel, regions_only: bool = False,
+           fixed_p: int | None = None):
+    """The CP-SAT model: variables y, objective terms [(coef, var)] and the constant."""
     from ortools.sat.python import cp_model
 
-    t0 = time.perf_counter()
-    inst = instance
     n = inst.n
     c = inst.constraints
     comp = inst.component
@@ -103,6 +95,9 @@ def solve_exact(
             if u != j:
                 m.Add(sum(into[u]) - sum(out_of[u]) == y[u, j])
 
+    const = model.const
+    if regions_only:
+        return m, y, [(-1.0, y[j, j]) for j in range(n)], 0.0
     # pairwise objective terms: s[u, v] = 1 iff u and v share a region; only the direction
     # the objective needs is enforced (upper bounds when s is rewarded, lower when penalised)
     terms: list[tuple[float, object]] = []
@@ -155,13 +150,15 @@ def solve_exact(
             terms.append((coef, s))
 
     wr = model.weights.regions / model.p_max
-    for j in range(n):
-        if wr:
+    if fixed_p is not None:
+        m.Add(sum(y[j, j] for j in range(n)) == fixed_p)
+        const -= wr * fixed_p
+    elif wr:
+        for j in range(n):
             terms.append((-wr, y[j, j]))
 
     # distance term
     wd = model.weights.distance / model.norm_distance if model.types else 0.0
-    const = model.const
     if wd:
         uo = inst.unit_of
         for td in model.types.values():
@@ -186,38 +183,83 @@ def solve_exact(
                 if zs:
                     m.AddAtMostOne(zs)
 
+    return m, y, terms, const
+
+
+def solve_exact(
+    instance: Instance,
+    model: ObjectiveModel,
+    time_limit: float = 60.0,
+    seed: int = 0,
+    hint: np.ndarray | None = None,
+    workers: int = 2,
+) -> SolveResult:
+    """Solve with CP-SAT; ``status`` is ``optimaal`` when proven, else ``toegelaten``.
+
+    When the reward for regions dominates (``maxp``), the model is solved in two stages: first
+    the largest number of regions, then the rest of the objective with that number fixed.
+    """
+    t0 = time.perf_counter()
+    deadline = t0 + time_limit
+    lexi = model.weights.regions / max(model.p_max, 1) > 1.0
+    fixed = None
+    proven = True
+    if lexi:
+        m, y, terms, const = _build(instance, model, regions_only=True)
+        res = _run(m, y, terms, const, instance.n, 0.5 * time_limit, seed, hint, workers)
+        if res is None or res[0] == "onhaalbaar":
+            return _fail(res)
+        status, labels, _ = res
+        fixed = len(np.unique(labels))
+        proven = status == "optimaal"
+        hint = labels
+    m, y, terms, const = _build(instance, model, fixed_p=fixed)
+    res = _run(m, y, terms, const, instance.n, max(deadline - time.perf_counter(), 0.1), seed,
+               hint, workers)
+    if res is None or res[0] == "onhaalbaar":
+        return _fail(res)
+    status, labels, bound = res
+    value = model.value(labels)
+    if not proven:
+        status = "toegelaten"
+        bound = None
+    t = time.perf_counter() - t0
+    return SolveResult(labels=labels, value=value, history=[(round(t, 4), value)],
+                       status=status, bound=bound)
+
+
+def _fail(res) -> SolveResult:
+    what = res[0] if res is not None else "geen oplossing gevonden"
+    return SolveResult(labels=np.zeros(0, np.int64), value=np.inf, status=what)
+
+
+def _run(m, y, terms, const, n, time_limit, seed, hint, workers):
+    from ortools.sat.python import cp_model
+
     if terms:
         top = max(abs(cf) for cf, _ in terms)
         scale = _SCALE_TOP / top if top > 0 else 1.0
         m.Minimize(sum(int(round(cf * scale)) * var for cf, var in terms))
     else:
         scale = 1.0
-
     if hint is not None:
         reps = {}
         for i in range(n):
             reps.setdefault(int(hint[i]), i)
         for (i, j), var in y.items():
             m.AddHint(var, 1 if reps[int(hint[i])] == j else 0)
-
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(max(time_limit, 0.1))
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
     status = solver.Solve(m)
+    if status == cp_model.INFEASIBLE:
+        return ("onhaalbaar", None, None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        what = "onhaalbaar" if status == cp_model.INFEASIBLE else "geen oplossing gevonden"
-        return SolveResult(labels=np.zeros(0, np.int64), value=np.inf, status=what)
+        return None
     labels = np.empty(n, dtype=np.int64)
     for (i, j), var in y.items():
         if solver.Value(var):
             labels[i] = j
-    value = model.value(labels)
-    bound = None
-    if terms:
-        bound = float(solver.BestObjectiveBound()) / scale + const
-    t = time.perf_counter() - t0
-    return SolveResult(
-        labels=labels, value=value, history=[(round(t, 4), value)],
-        status="optimaal" if status == cp_model.OPTIMAL else "toegelaten", bound=bound,
-    )
+    bound = float(solver.BestObjectiveBound()) / scale + const if terms else None
+    return ("optimaal" if status == cp_model.OPTIMAL else "toegelaten", labels, bound)

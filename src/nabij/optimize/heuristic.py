@@ -10,9 +10,9 @@
 2. **Tabu search** over boundary moves (one unit to a neighbouring region) with the
    incremental objective of :class:`nabij.optimize.objective.State`. Every iteration all
    boundary moves are scored at once (numpy); moves that would break a region (articulation
-   points of its subgraph, recomputed for the two regions a move touches), undercut the minimum, exceed the maximum or remove
-   the last provision of a type are excluded; a moved unit is tabu for a few iterations unless
-   the move gives a new best.
+   points of its subgraph, recomputed for the two regions a move touches), undercut the
+   minimum, exceed the maximum or remove the last provision of a type are excluded; a moved
+   unit is tabu for a few iterations unless the move gives a new best.
 3. **Recombination** when the tabu search stalls: merge one, two or three neighbouring regions
    and cut them into one region more along random spanning trees (each part contiguous, above
    the minimum, covering); or merge two regions, when that improves the objective. Accepted
@@ -25,6 +25,7 @@ matters when the time limit cuts it short).
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -109,6 +110,7 @@ class HeuristicSolver:
         self.inst = instance
         self.model = model
         self.rng = np.random.default_rng(self.seed)
+        self.pyrng = random.Random(self.seed)
         self.t0 = time.perf_counter()
         self.deadline = self.t0 + self.time_limit
         self.history: list[tuple[float, float]] = []
@@ -416,6 +418,7 @@ class HeuristicSolver:
         self.arc_src = np.repeat(np.arange(inst.n), np.diff(inst.adj_indptr))
         self.arc_dst = inst.adj_indices
         self.tabu_until = np.zeros(inst.n, dtype=np.int64)
+        self._failed: set[tuple] = set()
         ptr, adj = inst.adj_indptr, inst.adj_indices
         self.nbrs = [adj[ptr[u]:ptr[u + 1]].tolist() for u in range(inst.n)]
         self._refresh_ap()
@@ -562,9 +565,15 @@ class HeuristicSolver:
         if not self.lexi:
             self._merge_pass()
 
-    def _add_region_pass(self) -> bool:
+    def _signature(self, group: tuple[int, ...]) -> tuple:
+        st = self.state
+        return tuple(sorted(hash(st.members(r).tobytes()) for r in group))
+
+    def _add_region_pass(self, max_attempts: int = 600) -> bool:
+        """One pass over single regions, pairs and triples that hold pupils for one more."""
         st = self.state
         rg = self._region_graph()
+        pup = st.pupils
         groups: list[tuple[int, ...]] = []
         for r in rg:
             groups.append((r,))
@@ -572,33 +581,35 @@ class HeuristicSolver:
             for s in nbs:
                 if r < s:
                     groups.append((r, s))
-        if len(groups) < 4000:
-            for r, nbs in rg.items():
-                nb = sorted(nbs)
-                for i in range(len(nb)):
-                    for j in range(i + 1, len(nb)):
-                        groups.append((nb[i], r, nb[j]))
-        pup = st.pupils
-        groups = [g for g in groups
-                  if pup[list(g)].sum() >= (len(g) + 1) * self.min - _EPS]
-        if not groups:
-            return False
-        order = self.rng.permutation(len(groups))
-        # prefer groups with the largest surplus
+        for r, nbs in rg.items():
+            nb = sorted(nbs)
+            for i in range(len(nb)):
+                for j in range(i + 1, len(nb)):
+                    groups.append((nb[i], r, nb[j]))
         surplus = np.array([pup[list(g)].sum() - (len(g) + 1) * self.min for g in groups])
-        order = sorted(order, key=lambda i: (-surplus[i], i))
+        keep = np.flatnonzero(surplus >= -_EPS)
+        if len(keep) == 0:
+            return False
+        # largest surplus (per region in the group) first; random tie-break
+        noise = self.rng.random(len(keep))
+        order = sorted(keep.tolist(), key=lambda i: (-surplus[i] / len(groups[i]), noise[
+            np.searchsorted(keep, i)]))
+        attempts = 0
         for i in order:
-            if self._out_of_time():
+            if self._out_of_time() or attempts >= max_attempts:
                 return False
             g = groups[i]
-            if any(st.size[r] == 0 for r in g):
+            sig = self._signature(g)
+            if sig in self._failed:
                 continue
             units = np.concatenate([st.members(r) for r in g])
-            tries = 6 if len(g) == 1 else 10
+            tries = 4 if len(g) == 1 else 6
             for _ in range(tries):
+                attempts += 1
                 parts = self._partition(units, len(g) + 1)
                 if parts is not None and self._try_parts(g, parts):
                     return True
+            self._failed.add(sig)
         return False
 
     def _merge_pass(self) -> None:
@@ -667,7 +678,7 @@ class HeuristicSolver:
             self._update_best()
             return True
         # revert
-        for u, r in reversed(moves):
+        for u, _r in reversed(moves):
             st.move(u, old[u])
         return False
 
@@ -692,19 +703,19 @@ class HeuristicSolver:
 
         The part must hold >= min pupils (<= max, covering) and leave >= (k-1) x min.
         """
-        inst = self.inst
-        rng = self.rng
+        import heapq
+
         m = len(units)
         if m < k:
             return None
-        pos = {int(u): i for i, u in enumerate(units)}
-        ptr, adj = inst.adj_indptr, inst.adj_indices
-        # random spanning tree: randomized Prim (random priorities)
-        import heapq
-
-        root = int(rng.integers(m))
-        parent = np.full(m, -1, dtype=np.int64)
-        seen = np.zeros(m, bool)
+        rnd = self.pyrng.random
+        ul = units.tolist()
+        pos = dict(zip(ul, range(m), strict=True))
+        nbrs = self.nbrs
+        # random spanning tree: Prim with random priorities
+        root = int(rnd() * m)
+        parent = [-1] * m
+        seen = [False] * m
         order = []
         heap = [(0.0, root, -1)]
         while heap:
@@ -714,55 +725,48 @@ class HeuristicSolver:
             seen[i] = True
             parent[i] = par
             order.append(i)
-            u = int(units[i])
-            for w in adj[ptr[u]:ptr[u + 1]]:
-                j = pos.get(int(w))
+            for w in nbrs[ul[i]]:
+                j = pos.get(w)
                 if j is not None and not seen[j]:
-                    heapq.heappush(heap, (float(rng.random()), j, i))
+                    heapq.heappush(heap, (rnd(), j, i))
         if len(order) != m:
             return None
-        pup = inst.pupils[units]
-        sub = pup.copy()
-        prov = inst.provides[units] if inst.provides.shape[1] else None
-        subp = prov.copy() if prov is not None else None
+        sub = self.inst.pupils[units].tolist()
         for i in reversed(order[1:]):
             sub[parent[i]] += sub[i]
-            if subp is not None:
+        covering = self.inst.provides.shape[1] > 0
+        if covering:
+            subp = self.inst.provides[units].copy()
+            for i in reversed(order[1:]):
                 subp[parent[i]] += subp[i]
         total = sub[root]
         lo = self.min - _EPS
-        hi_rest = total - (k - 1) * self.min + _EPS
+        hi = min(total - (k - 1) * self.min + _EPS, self.max + _EPS)
+        rest_max = (k - 1) * self.max + _EPS
         cand = []
         for i in order[1:]:
-            s = sub[i]
-            # subtree as the part
-            if lo <= s <= min(hi_rest, self.max + _EPS):
-                if subp is None or ((subp[i] > 0).all() and
-                                    (subp[root] - subp[i] >= k - 1).all()):
-                    if total - s <= (k - 1) * self.max + _EPS:
-                        cand.append((s, i, False))
-            # complement as the part
-            c = total - s
-            if lo <= c <= min(hi_rest, self.max + _EPS):
-                if subp is None or ((subp[root] - subp[i] > 0).all() and
-                                    (subp[i] >= k - 1).all()):
-                    if s <= (k - 1) * self.max + _EPS:
-                        cand.append((c, i, True))
+            s_ = sub[i]
+            c_ = total - s_
+            if lo <= s_ <= hi and c_ <= rest_max:
+                if not covering or ((subp[i] > 0).all() and (subp[root] - subp[i] >= k - 1).all()):
+                    cand.append((s_, i, False))
+            if lo <= c_ <= hi and s_ <= rest_max:
+                if not covering or ((subp[root] - subp[i] > 0).all() and (subp[i] >= k - 1).all()):
+                    cand.append((c_, i, True))
         if not cand:
             return None
         # prefer tight parts (leave the surplus for the other parts), with some randomness
-        cand.sort(key=lambda x: x[0])
-        top = cand[: max(1, min(3, len(cand)))]
-        s, i, comp = top[int(rng.integers(len(top)))]
-        # collect the subtree of i
-        children: dict[int, list[int]] = {}
+        cand.sort()
+        top = cand[: min(3, len(cand))]
+        _, i, comp = top[int(rnd() * len(top))]
+        children: list[list[int]] = [[] for _ in range(m)]
         for j in order[1:]:
-            children.setdefault(int(parent[j]), []).append(j)
+            children[parent[j]].append(j)
         stack, below = [i], []
         while stack:
             x = stack.pop()
             below.append(x)
-            stack.extend(children.get(x, []))
+            stack.extend(children[x])
         mask = np.zeros(m, bool)
         mask[below] = True
         if comp:

@@ -422,7 +422,8 @@ def flow_table(div: DivisionResult, threshold: int, names: dict[str, str],
 
 
 # --------------------------------------------------------------------------- findings
-def reference_for(div: DivisionResult, divisions: Sequence[DivisionResult]) -> DivisionResult | None:
+def reference_for(div: DivisionResult,
+                  divisions: Sequence[DivisionResult]) -> DivisionResult | None:
     """The status quo to compare a division with: same sector first, else PO, else first."""
     sq = [d for d in divisions if d.is_status_quo]
     if div in sq:

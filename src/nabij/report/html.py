@@ -230,14 +230,17 @@ def _method(ctx: Context, manifest: dict | None) -> dict:
     definitions = []
     for key, d in list(m.definities.items()) + [(k, m.definition(k)) for k in sorted(used)
                                                  if k not in m.definities]:
-        beter = {"lager": "lager is beter", "hoger": "hoger is beter"}.get(d.get("beter") or "", "")
+        beter = {"lager": "lager is beter", "hoger": "hoger is beter"}.get(
+            d.get("beter") or "", "")
         definitions.append({"label": d.get("label") or key, "key": key,
-                            "definitie": d.get("definitie") or "", "eenheid": d.get("eenheid") or "",
+                            "definitie": d.get("definitie") or "",
+                            "eenheid": d.get("eenheid") or "",
                             "beter": beter, "gemodelleerd": bool(d.get("gemodelleerd"))})
     provenance = []
     for table, p in (meta.get("provenance") or m.atlas.get("provenance") or {}).items():
         p = p if isinstance(p, dict) else {"status": p}
-        provenance.append({"tabel": table, "status": STATUS_NL.get(p.get("status"), p.get("status")),
+        provenance.append({"tabel": table,
+                           "status": STATUS_NL.get(p.get("status"), p.get("status")),
                            "modelled": p.get("status") in ("modelled", "mixed"),
                            "bron": p.get("source") or "", "notities": p.get("notes") or []})
     sources = []
@@ -258,7 +261,8 @@ def _method(ctx: Context, manifest: dict | None) -> dict:
 # --------------------------------------------------------------------------- entry points
 def render_report(atlas, measures: Measures, threshold: int | None = None,
                   manifest: dict | None = None, fund: object | None = None,
-                  today: date | None = None) -> str:
+                  today: date | None = None, transport: object | None = None,
+                  whatif: object | None = None) -> str:
     """The report as one HTML string (self-contained, Dutch)."""
     thr = int(threshold if threshold is not None else measures.drempel or DEFAULT_THRESHOLD)
     geo = Geography.from_atlas(atlas)
@@ -276,7 +280,7 @@ def render_report(atlas, measures: Measures, threshold: int | None = None,
         "jaar": getattr(meta, "reference_year", None) or measures.atlas.get("reference_year", ""),
         "datum": (today or date.today()).strftime("%d-%m-%Y"),
     }
-    fund_html = _fund_html(fund)
+    fund_html = _fund_html(fund, transport, whatif, thr)
     defs = kit.defs_svg().replace("</defs>", "".join(ctx.defs) + "</defs>")
     html = _env().get_template("rapport.html.j2").render(
         info=info, threshold=thr, measures=measures,
@@ -289,14 +293,23 @@ def render_report(atlas, measures: Measures, threshold: int | None = None,
     return html
 
 
-def _fund_html(fund: object | None) -> Markup | None:
-    if fund is None:
+def _fund_html(fund: object | None, transport: object | None, whatif: object | None,
+               threshold: int) -> Markup | None:
+    """The inclusiefonds/leerlingenvervoer section, when results are given."""
+    if fund is None and transport is None and whatif is None:
         return None
     try:
         from nabij.report.fund_section import render_fund_section
     except ImportError:
         return None
-    return Markup(render_fund_section(fund))
+    return Markup(render_fund_section(fund, transport, threshold, whatif_result=whatif))
+
+
+def public_mode() -> int:
+    """File mode for published files: 0o666 minus the umask (mkstemp makes 0o600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
@@ -306,6 +319,7 @@ def write_text_atomic(path: Path, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, public_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -314,6 +328,8 @@ def write_text_atomic(path: Path, text: str) -> Path:
 
 
 def write_report(atlas, measures: Measures, out: str | Path, threshold: int | None = None,
-                 manifest: dict | None = None, fund: object | None = None) -> Path:
+                 manifest: dict | None = None, fund: object | None = None,
+                 transport: object | None = None, whatif: object | None = None) -> Path:
     """Render the report and write it atomically to ``out``."""
-    return write_text_atomic(Path(out), render_report(atlas, measures, threshold, manifest, fund))
+    return write_text_atomic(Path(out), render_report(
+        atlas, measures, threshold, manifest, fund, transport=transport, whatif=whatif))

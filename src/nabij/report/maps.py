@@ -19,7 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry import MultiPoint, Polygon
+from shapely.geometry import MultiPoint
 from shapely.geometry.base import BaseGeometry
 
 REF_LAT = 52.0

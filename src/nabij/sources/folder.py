@@ -28,6 +28,7 @@ from datetime import date
 from difflib import get_close_matches
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nabij.errors import InputError, Problem
@@ -167,27 +168,29 @@ def read_table(
         notes.append(f"{name} bevat geen rijen en is behandeld als ontbrekend.")
         return None, problems, notes
 
-    cells: dict[str, list[str]] = {col: [] for col in columns.values()}
     width = len(header)
     for i, rec in enumerate(body):
+        if len(rec) == width and "".join(rec).strip():
+            continue  # the common case, checked at C speed
         row = i + 2
         if _blank(rec):
             problems.append(Problem("lege rij; verwijder deze rij", name, row))
-            rec = []
         elif len(rec) > width and any(v.strip() for v in rec[width:]):
             hint = (" (staat er een komma als decimaalteken in een bestand met komma als "
                     "scheidingsteken? Gebruik dan ';' als scheidingsteken)"
                     if delimiter == "," else "")
             problems.append(Problem(
                 f"rij heeft {len(rec)} waarden, de kopregel {width} kolommen{hint}", name, row))
-        for idx, col in columns.items():
-            cells[col].append(rec[idx].strip() if idx < len(rec) else "")
         if len(problems) >= MAX_PROBLEMS_PER_FILE:
             break
     if problems:
         return None, problems[:MAX_PROBLEMS_PER_FILE], notes
 
-    raw = pd.DataFrame(cells, columns=[c for c in spec.names if c in cells], dtype=object)
+    wanted = sorted(columns, key=lambda idx: spec.names.index(columns[idx]))
+    cells = {columns[idx]: [rec[idx] if idx < len(rec) else "" for rec in body]
+             for idx in wanted}
+    raw = pd.DataFrame({col: pd.Series(v, dtype=object).str.strip() for col, v in cells.items()},
+                       dtype=object)
     pre = _normalize(spec, raw, name, decimal_comma=delimiter != ",")
     typed, coerce_problems = _coerce(spec, raw, name)
     seen = {(p.row, p.column) for p in pre}
@@ -320,41 +323,30 @@ def _normalize(
         values = raw[col.name].astype(object)
         if col.dtype == "str" and col.choices:
             canonical = {c.lower(): c for c in col.choices}
-            values = values.map(lambda v, c=canonical: c.get(v.lower(), v))
+            values = values.str.lower().map(canonical).fillna(values)
         elif col.dtype == "str" and col.pattern:
             values = values.str.upper()
             if col.name in ("swv", "swv_po", "swv_vo"):
                 values = values.map(lambda v: normalize_swv_code(v) or v)
         elif col.dtype in ("int", "float"):
-            values = values.map(lambda v, c=col: _number_text(v, decimal_comma, c.dtype))
-            for i, v in enumerate(values):
-                if v and not _finite(v):
-                    problems.append(Problem(
-                        f"'{raw[col.name].iloc[i]}' is geen bruikbaar getal (oneindig, of groter "
-                        f"dan {MAX_ABS_NUMBER:.0e})", file, i + 2, col.name))
-                    values.iloc[i] = ""
-                    if len(problems) >= MAX_PROBLEMS_PER_FILE:
-                        break
+            values = values.str.replace(_SPACES, "", regex=True)
+            if decimal_comma:
+                comma = values.str.contains(",", regex=False)
+                values = values.where(~comma, values.str.replace(".", "", regex=False)
+                                      .str.replace(",", ".", regex=False))
+                if col.dtype == "int":
+                    grouped = values.str.fullmatch(_THOUSANDS)
+                    values = values.where(~grouped, values.str.replace(".", "", regex=False))
+            num = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isnan(num) & ~(np.abs(num) <= MAX_ABS_NUMBER)
+            for i in np.flatnonzero(bad)[:MAX_PROBLEMS_PER_FILE]:
+                problems.append(Problem(
+                    f"'{raw[col.name].iloc[i]}' is geen bruikbaar getal (oneindig, of groter "
+                    f"dan {MAX_ABS_NUMBER:.0e})", file, int(i) + 2, col.name))
+            values = values.where(~bad, "")
         raw[col.name] = values.astype(object)  # pandas 3 would infer its "str" dtype
     return problems
-
-
-def _number_text(v: str, decimal_comma: bool, dtype: str) -> str:
-    v = _SPACES.sub("", v)
-    if decimal_comma:
-        if "," in v:
-            v = v.replace(".", "").replace(",", ".")
-        elif dtype == "int" and _THOUSANDS.fullmatch(v):
-            v = v.replace(".", "")
-    return v
-
-
-def _finite(v: str) -> bool:
-    try:
-        x = float(v)
-    except ValueError:
-        return True  # not a number at all: coerce_table reports it
-    return math.isfinite(x) and abs(x) <= MAX_ABS_NUMBER
 
 
 def _missing_file_message(spec: TableSpec, files: Mapping[str, Path]) -> str:
@@ -474,8 +466,9 @@ def _provenance(
                                   f"gemodelleerd (kolom leerlingen_gemodelleerd)."]
         if name in herkomst:
             given = herkomst[name]
+            notes = list(given["notes"])
             entry = {"status": given["status"], "source": given["source"] or entry["source"],
-                     "notes": list(given["notes"]) + entry["notes"]}
+                     "notes": notes + [n for n in entry["notes"] if n not in notes]}
         provenance[name] = entry
     return provenance
 

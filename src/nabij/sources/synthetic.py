@@ -16,14 +16,18 @@ How the country is made (scale 1)
 * **People**: inhabitants per PC4 grow with address density (small cells = urban); 17.9 M in
   total. Children 4-11 (``kinderen_po``, 1.45 M) and 12-17 (``kinderen_vo``, 1.17 M) vary
   with urbanity; ``aandeel_uitkering`` and ``aandeel_eenouder`` are higher in cities and in
-  the north-east; ``stedelijkheid`` follows the CBS address-density classes.
+  the north-east; ``stedelijkheid`` 1-5 ranks the address density (10/16/17/22/35 % of the
+  PC4 areas per class, most urban first).
 * **Gemeenten**: contiguous regions grown over the PC4 adjacency from the towns towards
-  their expected population; 12 provinces by nearest province centre. Each island is one
+  their expected population; 12 provinces by (weighted) nearest province centre, made
+  contiguous. Each island is one
   gemeente. Polygons are the dissolved PC4 cells, so mainland neighbours touch and islands
   do not touch anything.
 * **Jeugdregio's (42)** and **SWVs (76 PO, 74 VO)**: contiguous groups of gemeenten grown
   inside each province (islands via the ferry to the nearest mainland gemeente), towards
-  log-normal target sizes (long tail); grown independently, so they are not congruent.
+  log-normal target sizes (long tail), then rebalanced by moving border gemeenten; grown
+  independently, so they are not congruent. Only borders the atlas builder's PC4 graph also
+  links (PC4 centroids at most 9 km apart) are used, so the groups stay contiguous there.
   Then a few gemeenten are split: one PC4 area on an SWV border moves to the neighbouring
   SWV (about 3 per sector).
 * **Participation**: SBO/SO per PO pupil and PrO/VSO per VO pupil depend on
@@ -111,9 +115,9 @@ def synthetic_country(seed: int = 2024, scale: float = 1.0) -> TableBundle:
     rng = np.random.default_rng([int(seed) % 2**63, int(round(scale * 1000))])
     land = _land(rng, scale)
     people = _people(rng, land, scale)
-    gem = _gemeenten(rng, land, people, scale)
+    gem = _gemeenten(rng, land, people)
     regions = _regions(rng, land, people, gem, scale)
-    home = _home_pupils(rng, land, people, gem, regions, scale)
+    home = _home_pupils(rng, land, people, regions, scale)
     pc_order = gem["pc4_order"]
     inp = SchoolInput(
         pc4=gem["pc4_code"][pc_order],
@@ -130,7 +134,7 @@ def synthetic_country(seed: int = 2024, scale: float = 1.0) -> TableBundle:
     )
     school_tables = build_schools(inp, scale, rng)
     tables = _tables(land, people, gem, regions) | school_tables
-    return _bundle(seed, scale, tables, gem["geometry"], land)
+    return _bundle(seed, scale, tables, gem["geometry"])
 
 
 # -- land and PC4 points --------------------------------------------------------------------
@@ -286,7 +290,7 @@ def _people(rng: np.random.Generator, land: dict, scale: float) -> dict:
 # -- gemeenten -------------------------------------------------------------------------------
 
 
-def _gemeenten(rng: np.random.Generator, land: dict, people: dict, scale: float) -> dict:
+def _gemeenten(rng: np.random.Generator, land: dict, people: dict) -> dict:
     """Gemeente per PC4 (grown from the towns), codes, names, provinces, polygons."""
     xy, seeds = land["xy"], land["seeds"]
     n = len(xy)
@@ -560,7 +564,7 @@ def _split_gemeenten(
 # -- pupils by home PC4 ----------------------------------------------------------------------
 
 
-def _home_pupils(rng: np.random.Generator, land: dict, people: dict, gem: dict, regions: dict,
+def _home_pupils(rng: np.random.Generator, land: dict, people: dict, regions: dict,
                  scale: float) -> dict[str, np.ndarray]:
     """Pupils living in each PC4 per school type: national totals and rates exact, the
     special-education share depending on context, SWV policy and noise."""
@@ -625,7 +629,7 @@ def _tables(land: dict, people: dict, gem: dict, regions: dict) -> dict[str, pd.
             "indeling": indeling}
 
 
-def _bundle(seed: int, scale: float, tables: dict, geometry: dict, land: dict) -> TableBundle:
+def _bundle(seed: int, scale: float, tables: dict, geometry: dict) -> TableBundle:
     source = f"synthetisch land (nabij), seed {seed}, schaal {scale:g}"
     note = ("Synthetisch: deze tabel is gegenereerd door nabij en beschrijft geen echte "
             "gemeenten, scholen of leerlingen.")

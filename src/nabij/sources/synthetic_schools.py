@@ -102,10 +102,9 @@ def gravity(
     k = min(k, n_s)
     d, j = cKDTree(school_xy).query(pc_xy, k)
     d, j = d.reshape(len(pc_xy), k), j.reshape(len(pc_xy), k)
-    i = np.repeat(np.arange(len(pc_xy)), k)
-    pairs = np.unique(np.concatenate([
-        np.column_stack([i, j.ravel()]), np.column_stack([school_pc, np.arange(n_s)])]), axis=0)
-    pi, sj = pairs[:, 0], pairs[:, 1]
+    i = np.repeat(np.arange(len(pc_xy), dtype=np.int64), k)
+    key = np.unique(np.concatenate([i * n_s + j.ravel(), school_pc * n_s + np.arange(n_s)]))
+    pi, sj = key // n_s, key % n_s
     dist = np.maximum(np.hypot(*(pc_xy[pi] - school_xy[sj]).T), 0.3)
     dmin = np.full(len(pc_xy), np.inf)
     np.minimum.at(dmin, pi, dist)
@@ -176,7 +175,9 @@ def _brins(n: int, rng: np.random.Generator) -> np.ndarray:
 def build_schools(inp: SchoolInput, scale: float, rng: np.random.Generator) -> dict[
         str, pd.DataFrame]:
     """Tables ``scholen``, ``besturen`` and ``leerlingen_woongemeente``."""
-    n = lambda x: max(1, int(round(x * scale)))  # noqa: E731
+    def n(x: float) -> int:
+        return max(1, int(round(x * scale)))
+
     kpo, kvo = inp.kinderen_po, inp.kinderen_vo
 
     # -- locations -------------------------------------------------------------------

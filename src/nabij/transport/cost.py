@@ -43,7 +43,7 @@ import pandas as pd
 from nabij.atlas.distance import DistanceModel, StraightLineDetour
 from nabij.errors import InputError
 from nabij.fund import export
-from nabij.fund.factors import special_trips
+from nabij.fund.factors import positions, special_trips
 from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
 
 TRANSPORT_TYPES: tuple[str, ...] = ("SBO", "SO", "VSO")
@@ -193,12 +193,32 @@ class TransportResult:
 
 
 def transport_trips(atlas, params: CostParams | None = None) -> pd.DataFrame:
-    """Flows to SBO/SO/VSO with km, home gemeente (``gemeente``) and positions."""
+    """Flows to SBO/SO/VSO with km and positions (``pc4_pos``, ``school_pos``, ``gem_pos``:
+    row numbers in ``atlas.pc4``, ``atlas.scholen``, ``atlas.gemeenten``)."""
     p = params or CostParams()
     trips = special_trips(atlas, p.distance, TRANSPORT_TYPES)
-    gem = atlas.pc4["gemeente"].astype(str).to_numpy(object)
-    trips["gemeente"] = gem[trips["pc4_pos"].to_numpy()]
+    gem_of_pc4 = positions(atlas.pc4["gemeente"], atlas.gemeenten["gemeente"])
+    trips["gem_pos"] = gem_of_pc4[trips["pc4_pos"].to_numpy()]
     return trips
+
+
+def label_trips(trips: pd.DataFrame, atlas) -> pd.DataFrame:
+    """Trips with readable codes added: pc4, vestiging (``NIEUW-k`` for new places), gemeente."""
+    out = trips.copy()
+    pc4 = atlas.pc4["pc4"].astype(str).to_numpy(object)
+    vest = np.append(atlas.scholen["vestiging"].astype(str).to_numpy(object), "")
+    gem = atlas.gemeenten["gemeente"].astype(str).to_numpy(object)
+    sp = out["school_pos"].to_numpy()
+    n = len(vest) - 1
+    v = vest[np.minimum(sp, n)]
+    new = sp >= n
+    if new.any():
+        v = v.copy()
+        v[new] = [f"NIEUW-{k - n + 1}" for k in sp[new]]
+    out.insert(0, "pc4", pc4[out["pc4_pos"].to_numpy()])
+    out.insert(1, "vestiging", v)
+    out.insert(2, "gemeente", gem[out["gem_pos"].to_numpy()])
+    return out
 
 
 def transport_costs(
@@ -216,20 +236,13 @@ def transport_costs(
     trips = transport_trips(atlas, p)
     model = model or calibrate(trips, p)
     ev = model.evaluate(trips)
-    per_gem = by_unit(ev, "gemeente", dict(zip(atlas.gemeenten["gemeente"].astype(str),
-                                               atlas.gemeenten["naam"], strict=False)))
-    per_gem = per_gem.rename(columns={"eenheid": "gemeente"})
+    per_gem = by_gemeente(ev, atlas)
     per_regio = None
     if level is not None:
-        from nabij.fund.allocate import units_for
-
-        units = units_for(atlas, level)
-        codes = units.of_pc4.reindex(atlas.pc4["pc4"].astype(str)).to_numpy(object)
-        ev_r = ev.assign(regio=codes[ev["pc4_pos"].to_numpy()])
-        per_regio = by_unit(ev_r, "regio", dict(units.names))
-    per_soort = ev.groupby("soort").agg(
-        leerlingen=("leerlingen", "sum"), vervoerd=("vervoerd", "sum"),
-        kosten=("kosten", "sum"), leerlingkm=("leerlingkm", "sum")).reset_index()
+        per_regio = by_level(ev, atlas, level)
+    g = ev.groupby("soort", observed=True)
+    per_soort = g[["leerlingen", "vervoerd", "kosten", "leerlingkm"]].sum().reset_index()
+    per_soort["soort"] = per_soort["soort"].astype(str)
     per_soort["aandeel_vervoerd"] = np.round(per_soort["vervoerd"] / per_soort["leerlingen"], 3)
     per_soort["kosten"] = per_soort["kosten"].round(0)
     per_soort["herkomst"] = MODELLED
@@ -247,34 +260,60 @@ def transport_costs(
         f"Kilometers per jaar: {p.trips_per_day} ritten x {p.school_days} schooldagen; reistijd "
         f"bij {p.speed_kmh:g} km/u gemiddeld (aanname).",
     ]
-    return TransportResult(model, ev, per_gem, per_soort, totals, notes, per_regio, threshold)
+    return TransportResult(model, label_trips(ev, atlas), per_gem, per_soort, totals, notes,
+                           per_regio, threshold)
 
 
-def by_unit(ev: pd.DataFrame, column: str, names: Mapping[str, str]) -> pd.DataFrame:
-    """Per unit (home gemeente or region): pupils by type, transported, km, hours, costs."""
-    g = ev.groupby(column)
-    out = g.agg(leerlingen=("leerlingen", "sum"), vervoerd=("vervoerd", "sum"),
-                leerlingkm=("leerlingkm", "sum"), reisuren=("reisuren", "sum"),
-                kosten=("kosten", "sum"))
-    lkm = (ev["leerlingen"] * ev["km"]).groupby(ev[column]).sum()
+def by_gemeente(ev: pd.DataFrame, atlas) -> pd.DataFrame:
+    """:func:`by_unit` per home gemeente (column ``gemeente``)."""
+    g = atlas.gemeenten
+    out = by_unit(ev, ev["gem_pos"].to_numpy(), g["gemeente"].astype(str).tolist(),
+                  dict(zip(g["gemeente"].astype(str), g["naam"].astype(str), strict=False)))
+    return out.rename(columns={"eenheid": "gemeente"})
+
+
+def by_level(ev: pd.DataFrame, atlas, level) -> pd.DataFrame:
+    """:func:`by_unit` per region of a fund level name or a Division."""
+    from nabij.fund.allocate import units_for
+
+    units = units_for(atlas, level)
+    of = units.of_pc4.reindex(atlas.pc4["pc4"].astype(str)).fillna("onbekend").astype(str)
+    codes = sorted(set(of))
+    pos_of_pc4 = pd.Index(codes).get_indexer(of.to_numpy(object))
+    return by_unit(ev, pos_of_pc4[ev["pc4_pos"].to_numpy()], codes, dict(units.names))
+
+
+def by_unit(ev: pd.DataFrame, unit_pos: np.ndarray, codes: list[str],
+            names: Mapping[str, str]) -> pd.DataFrame:
+    """Per unit (home gemeente or region): pupils by type, transported, km, hours, costs.
+
+    ``unit_pos`` gives each trip's position in ``codes``; units without pupils are left out.
+    """
+    m = len(codes)
+    pos = np.asarray(unit_pos)
+
+    def tot(values: np.ndarray) -> np.ndarray:
+        return np.bincount(pos, weights=values, minlength=m)
+
+    n = ev["leerlingen"].to_numpy(float)
+    out = pd.DataFrame({"eenheid": codes, "naam": [names.get(c, c) for c in codes],
+                        "leerlingen": tot(n)})
+    masks = type_masks(ev)
     for t in TRANSPORT_TYPES:
-        out[f"leerlingen_{t.lower()}"] = ev[ev["soort"] == t].groupby(column)[
-            "leerlingen"].sum().reindex(out.index, fill_value=0.0)
-    out["gemiddelde_afstand_km"] = np.round(lkm.reindex(out.index) / out["leerlingen"].where(
-        out["leerlingen"] > 0), 2)
-    out["kosten_per_vervoerde"] = np.round(out["kosten"] / out["vervoerd"].where(
-        out["vervoerd"] > 0), 0)
-    out = out.reset_index().rename(columns={column: "eenheid"})
-    out.insert(1, "naam", out["eenheid"].map(lambda c: names.get(c, c)))
-    out["kosten"] = out["kosten"].round(0)
-    out["leerlingkm"] = out["leerlingkm"].round(0)
-    out["reisuren"] = out["reisuren"].round(0)
+        out[f"leerlingen_{t.lower()}"] = tot(np.where(masks.get(t, False), n, 0.0))
+    v = tot(ev["vervoerd"].to_numpy(float))
+    lkm = tot(n * ev["km"].to_numpy(float))
+    cost = tot(ev["kosten"].to_numpy(float))
+    out["vervoerd"] = v
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["gemiddelde_afstand_km"] = np.round(np.where(out["leerlingen"] > 0,
+                                                         lkm / out["leerlingen"], np.nan), 2)
+        out["leerlingkm"] = tot(ev["leerlingkm"].to_numpy(float)).round(0)
+        out["reisuren"] = tot(ev["reisuren"].to_numpy(float)).round(0)
+        out["kosten"] = cost.round(0)
+        out["kosten_per_vervoerde"] = np.round(np.where(v > 0, cost / v, np.nan), 0)
     out["herkomst"] = MODELLED
-    cols = ["eenheid", "naam", "leerlingen"] + [f"leerlingen_{t.lower()}" for t in
-                                                 TRANSPORT_TYPES] + [
-        "vervoerd", "gemiddelde_afstand_km", "leerlingkm", "reisuren", "kosten",
-        "kosten_per_vervoerde", "herkomst"]
-    return out[cols]
+    return out[out["leerlingen"] > 0].reset_index(drop=True)
 
 
 def totals_of(ev: pd.DataFrame, model: CostModel) -> dict:

@@ -46,12 +46,14 @@ from nabij.transport.cost import (
     TRANSPORT_TYPES,
     CostModel,
     CostParams,
-    by_unit,
+    by_level,
     calibrate,
     nl,
     totals_of,
     transport_trips,
 )
+
+MOVE_COLUMNS = ["i", "j", "x", "km", "over"]
 
 CLUSTER_MIX = {1: 0.01, 2: 0.17, 3: 0.49, 4: 0.33}
 """National SO pupils by cluster (2021, ocwincijfers): the split of a multi-cluster school."""
@@ -80,6 +82,9 @@ class Provision:
                                     column="plaats"))
         if not self.capaciteit > 0:
             problems.append(Problem("capaciteit moet groter dan 0 zijn", column="capaciteit"))
+        if self.soort == "SBO" and self.clusters:
+            problems.append(Problem("SBO kent geen clusters; laat cluster leeg",
+                                    column="cluster"))
         if any(c not in CLUSTER_MIX for c in self.clusters):
             problems.append(Problem("cluster moet 1, 2, 3 of 4 zijn", column="cluster"))
         if problems:
@@ -285,7 +290,6 @@ def what_if(
     dest = pieces["school_pos"].to_numpy().copy()
     km = pieces["km"].to_numpy(float).copy()
     amount = pieces["leerlingen"].to_numpy(float)
-    overflow = np.zeros(len(pieces), bool)
     plat = atlas.pc4["lat"].to_numpy(float)[pieces["pc4_pos"].to_numpy()]
     plon = atlas.pc4["lon"].to_numpy(float)[pieces["pc4_pos"].to_numpy()]
     d_lat = np.concatenate([sch["lat"].to_numpy(float), [pv.lat for pv in add]])
@@ -299,7 +303,8 @@ def what_if(
     ptype = pieces["soort"].to_numpy(object)
 
     # split pieces into (piece, destination) moves; new rows appended for partial moves
-    moves: list[tuple[int, int, float, float]] = []  # piece, destination, pupils, new km
+    # (piece, destination, pupils, new km, over capacity)
+    moves: list[tuple[int, int, float, float, bool]] = []
 
     def suitable(t: str, c: int, only_new: bool) -> np.ndarray:
         idx = np.flatnonzero((d_type == t) & ok_dest)
@@ -327,14 +332,20 @@ def what_if(
         if parts:
             gain, pi, pj, pd_ = (np.concatenate(x) for x in zip(*parts, strict=True))
             order = np.lexsort((pj, pi, -gain))
+            open_pieces = len(np.unique(pi))
             for o in order:
+                if open_pieces == 0:
+                    break
                 i, j = pi[o], pj[o]
                 if remaining[i] <= 0 or room[j] <= 0:
                     continue
                 x = min(remaining[i], room[j])
-                moves.append((int(i), int(j), x, float(pd_[o])))
+                moves.append((int(i), int(j), x, float(pd_[o]), False))
                 remaining[i] -= x
                 room[j] -= x
+                if remaining[i] <= 1e-12:
+                    remaining[i] = 0.0
+                    open_pieces -= 1
             # leftovers: nearest suitable place regardless of room
             left = remaining[pi] > 1e-12
             if left.any():
@@ -342,8 +353,7 @@ def what_if(
                 li, lj, ld = pi[left][order], pj[left][order], pd_[left][order]
                 first = np.r_[True, li[1:] != li[:-1]]
                 for i, j, dk_ in zip(li[first], lj[first], ld[first], strict=True):
-                    moves.append((int(i), int(j), remaining[i], float(dk_)))
-                    overflow[i] = True
+                    moves.append((int(i), int(j), remaining[i], float(dk_), True))
                     remaining[i] = 0.0
         if (remaining[displaced] > 1e-12).any():
             raise InputError("Na sluiting is er voor sommige leerlingen geen passende plek van "
@@ -376,21 +386,20 @@ def what_if(
                 if remaining[i] <= 0:
                     continue
                 x = min(remaining[i], room[j])
-                moves.append((int(i), int(j), x, float(dk)))
+                moves.append((int(i), int(j), x, float(dk), False))
                 remaining[i] -= x
                 room[j] -= x
 
-    after = _apply(pieces, remaining, moves, add, sch, n_sch)
+    after = _apply(pieces, remaining, moves)
     untouched = trips[~trips["soort"].isin(types).to_numpy()]
-    cols = ["pc4_pos", "gemeente", "soort", "vestiging", "leerlingen", "km"]
+    cols = ["pc4_pos", "gem_pos", "school_pos", "soort", "leerlingen", "km"]
     trips_after = pd.concat([untouched[cols], after[cols]], ignore_index=True)
     ev0 = model.evaluate(trips)
     ev1 = model.evaluate(trips_after)
-    names = dict(zip(atlas.gemeenten["gemeente"].astype(str), atlas.gemeenten["naam"],
-                     strict=False))
-    per_gem = _per_gemeente(ev0, ev1, moves, pieces, names)
+    gem_codes = atlas.gemeenten["gemeente"].astype(str).to_numpy(object)
+    per_gem = _per_gemeente(ev0, ev1, moves, pieces, atlas)
     per_prov = _per_provision(add, moves, pieces, n_sch)
-    moved = _moves_table(moves, pieces, sch, add, n_sch, overflow)
+    moved = _moves_table(moves, pieces, sch, add, n_sch, gem_codes)
     t0, t1 = totals_of(ev0, model), totals_of(ev1, model)
     totals = {
         "leerlingen_verplaatst": round(float(sum(m[2] for m in moves)), 1),
@@ -400,7 +409,7 @@ def what_if(
         "reisuren_bespaard": t0["reisuren_per_jaar"] - t1["reisuren_per_jaar"],
         "kosten_voor": t0["kosten"], "kosten_na": t1["kosten"],
         "besparing": t0["kosten"] - t1["kosten"],
-        "boven_capaciteit": round(float(sum(m[2] for m in moves if overflow[m[0]])), 1),
+        "boven_capaciteit": round(float(sum(m[2] for m in moves if m[4])), 1),
     }
     notes = [
         "Wat-als leerlingenvervoer; leerlingstromen, verplaatsingen en kosten zijn "
@@ -465,7 +474,7 @@ def _pieces(trips: pd.DataFrame, sch: pd.DataFrame, types: list[str]) -> pd.Data
     is_sbo = (t["soort"].astype(str) == "SBO").to_numpy()
     share[is_sbo] = 0.0
     rows, cols = np.nonzero(share > 0)
-    base = t[["pc4_pos", "school_pos", "gemeente", "soort", "vestiging", "km"]]
+    base = t[["pc4_pos", "school_pos", "gem_pos", "soort", "km"]]
     a = base.iloc[rows].assign(cluster=cols + 1,
                                leerlingen=t["leerlingen"].to_numpy()[rows] * share[rows, cols])
     sbo = np.flatnonzero(is_sbo)
@@ -473,47 +482,45 @@ def _pieces(trips: pd.DataFrame, sch: pd.DataFrame, types: list[str]) -> pd.Data
     return pd.concat([a, b], ignore_index=True)
 
 
-def _apply(pieces: pd.DataFrame, remaining: np.ndarray, moves, add, sch, n_sch) -> pd.DataFrame:
-    """Pieces after the moves: what stays plus one row per move."""
+def _apply(pieces: pd.DataFrame, remaining: np.ndarray, moves) -> pd.DataFrame:
+    """Pieces after the moves: what stays plus one row per move (``school_pos`` >= the number
+    of schools for new provisions)."""
     stay = pieces.assign(leerlingen=remaining)
     stay = stay[stay["leerlingen"] > 1e-12]
     if not moves:
         return stay
-    mv = pd.DataFrame(moves, columns=["i", "j", "leerlingen", "km"])
-    src = pieces.iloc[mv["i"].to_numpy()]
-    vest = np.array([str(sch["vestiging"].iloc[j]) if j < n_sch else f"NIEUW-{j - n_sch + 1}"
-                     for j in mv["j"]], object)
-    moved = pd.DataFrame({
-        "pc4_pos": src["pc4_pos"].to_numpy(), "school_pos": mv["j"].to_numpy(),
-        "gemeente": src["gemeente"].to_numpy(), "soort": src["soort"].to_numpy(),
-        "vestiging": vest, "km": mv["km"].to_numpy(float), "cluster": src["cluster"].to_numpy(),
-        "leerlingen": mv["leerlingen"].to_numpy(float)})
+    mv = pd.DataFrame(moves, columns=MOVE_COLUMNS)
+    src = pieces.iloc[mv["i"].to_numpy()].reset_index(drop=True)
+    moved = src.assign(school_pos=mv["j"].to_numpy(), km=mv["km"].to_numpy(float),
+                       leerlingen=mv["x"].to_numpy(float))
     return pd.concat([stay, moved], ignore_index=True)
 
 
-def _per_gemeente(ev0, ev1, moves, pieces, names) -> pd.DataFrame:
-    cols = ["vervoerd", "leerlingkm", "reisuren", "kosten"]
-    b = ev0.groupby("gemeente")[cols].sum()
-    a = ev1.groupby("gemeente")[cols].sum()
-    idx = b.index.union(a.index)
-    b, a = b.reindex(idx, fill_value=0.0), a.reindex(idx, fill_value=0.0)
-    moved = pd.Series(0.0, index=idx)
+def _per_gemeente(ev0, ev1, moves, pieces, atlas) -> pd.DataFrame:
+    g = atlas.gemeenten
+    codes = g["gemeente"].astype(str).tolist()
+    m = len(codes)
+
+    def tot(ev: pd.DataFrame, col: str) -> np.ndarray:
+        return np.bincount(ev["gem_pos"].to_numpy(), weights=ev[col].to_numpy(float),
+                           minlength=m)
+
+    moved = np.zeros(m)
     if moves:
-        mv = pd.DataFrame(moves, columns=["i", "j", "x", "km"])
-        g = pieces["gemeente"].to_numpy(object)[mv["i"].to_numpy()]
-        moved = mv.groupby(g)["x"].sum().reindex(idx, fill_value=0.0)
+        mv = pd.DataFrame(moves, columns=MOVE_COLUMNS)
+        moved = np.bincount(pieces["gem_pos"].to_numpy()[mv["i"].to_numpy()],
+                            weights=mv["x"].to_numpy(float), minlength=m)
+    b = {c: tot(ev0, c) for c in ("vervoerd", "leerlingkm", "reisuren", "kosten")}
+    a = {c: tot(ev1, c) for c in ("vervoerd", "leerlingkm", "reisuren", "kosten")}
     out = pd.DataFrame({
-        "gemeente": idx, "naam": [names.get(g, g) for g in idx],
-        "leerlingen_verplaatst": moved.to_numpy().round(1),
-        "vervoerd_voor": b["vervoerd"].round(1).to_numpy(),
-        "vervoerd_na": a["vervoerd"].round(1).to_numpy(),
-        "leerlingkm_voor": b["leerlingkm"].round(0).to_numpy(),
-        "leerlingkm_na": a["leerlingkm"].round(0).to_numpy(),
-        "leerlingkm_bespaard": (b["leerlingkm"] - a["leerlingkm"]).round(0).to_numpy(),
-        "reisuren_bespaard": (b["reisuren"] - a["reisuren"]).round(0).to_numpy(),
-        "kosten_voor": b["kosten"].round(0).to_numpy(),
-        "kosten_na": a["kosten"].round(0).to_numpy(),
-        "besparing": (b["kosten"] - a["kosten"]).round(0).to_numpy(),
+        "gemeente": codes, "naam": g["naam"].astype(str).tolist(),
+        "leerlingen_verplaatst": moved.round(1),
+        "vervoerd_voor": b["vervoerd"].round(1), "vervoerd_na": a["vervoerd"].round(1),
+        "leerlingkm_voor": b["leerlingkm"].round(0), "leerlingkm_na": a["leerlingkm"].round(0),
+        "leerlingkm_bespaard": (b["leerlingkm"] - a["leerlingkm"]).round(0),
+        "reisuren_bespaard": (b["reisuren"] - a["reisuren"]).round(0),
+        "kosten_voor": b["kosten"].round(0), "kosten_na": a["kosten"].round(0),
+        "besparing": (b["kosten"] - a["kosten"]).round(0),
         "herkomst": MODELLED,
     })
     changed = (out["leerlingen_verplaatst"] > 0) | (out["besparing"] != 0)
@@ -523,14 +530,14 @@ def _per_gemeente(ev0, ev1, moves, pieces, names) -> pd.DataFrame:
 
 def _per_provision(add, moves, pieces, n_sch) -> pd.DataFrame:
     rows = []
-    mv = pd.DataFrame(moves, columns=["i", "j", "x", "km"]) if moves else None
+    mv = pd.DataFrame(moves, columns=MOVE_COLUMNS) if moves else None
     for k, pv in enumerate(add):
         sel = mv[mv["j"] == n_sch + k] if mv is not None else None
         x = float(sel["x"].sum()) if sel is not None and len(sel) else 0.0
         old = float((sel["x"] * pieces["km"].to_numpy()[sel["i"].to_numpy()]).sum() / x) \
             if x > 0 else None
         new = float((sel["x"] * sel["km"]).sum() / x) if x > 0 else None
-        gem = pieces["gemeente"].to_numpy(object)[sel["i"].to_numpy()] if x > 0 else []
+        gem = pieces["gem_pos"].to_numpy()[sel["i"].to_numpy()] if x > 0 else []
         rows.append({"voorziening": pv.naam, "vorm": pv.vorm, "soort": pv.soort,
                      "clusters": ";".join(map(str, sorted(pv.clusters))),
                      "lat": pv.lat, "lon": pv.lon, "capaciteit": pv.capaciteit,
@@ -543,22 +550,23 @@ def _per_provision(add, moves, pieces, n_sch) -> pd.DataFrame:
                                        "afstand_na_km", "woongemeenten", "herkomst"])
 
 
-def _moves_table(moves, pieces, sch, add, n_sch, overflow) -> pd.DataFrame:
+def _moves_table(moves, pieces, sch, add, n_sch, gem_codes) -> pd.DataFrame:
     cols = ["gemeente", "van", "naar", "leerlingen", "km_voor", "km_na", "boven_capaciteit",
             "herkomst"]
     if not moves:
         return pd.DataFrame(columns=cols)
-    mv = pd.DataFrame(moves, columns=["i", "j", "x", "km"])
+    mv = pd.DataFrame(moves, columns=MOVE_COLUMNS)
     i = mv["i"].to_numpy()
-    naar = [str(sch["naam"].iloc[j]) + f" ({sch['vestiging'].iloc[j]})" if j < n_sch
-            else add[j - n_sch].naam for j in mv["j"]]
-    sp = pieces["school_pos"].to_numpy()[i]
-    van = [f"{sch['naam'].iloc[s]} ({sch['vestiging'].iloc[s]})" for s in sp]
-    df = pd.DataFrame({"gemeente": pieces["gemeente"].to_numpy(object)[i], "van": van,
+    labels = np.array([f"{n} ({v})" for n, v in zip(sch["naam"].astype(str),
+                                                    sch["vestiging"].astype(str), strict=True)]
+                      + [pv.naam for pv in add], dtype=object)
+    naar = labels[mv["j"].to_numpy()]
+    van = labels[pieces["school_pos"].to_numpy()[i]]
+    df = pd.DataFrame({"gemeente": gem_codes[pieces["gem_pos"].to_numpy()[i]], "van": van,
                        "naar": naar, "leerlingen": mv["x"].to_numpy(),
                        "km_voor_x": mv["x"].to_numpy() * pieces["km"].to_numpy()[i],
                        "km_na_x": mv["x"].to_numpy() * mv["km"].to_numpy(),
-                       "boven_capaciteit": overflow[i]})
+                       "boven_capaciteit": mv["over"].to_numpy()})
     g = df.groupby(["gemeente", "van", "naar"], as_index=False).agg(
         leerlingen=("leerlingen", "sum"), km_voor_x=("km_voor_x", "sum"),
         km_na_x=("km_na_x", "sum"), boven_capaciteit=("boven_capaciteit", "any"))
@@ -572,17 +580,11 @@ def _moves_table(moves, pieces, sch, add, n_sch, overflow) -> pd.DataFrame:
 
 
 def unit_table(result: WhatIfResult, atlas, level) -> pd.DataFrame:
-    """Before/after per region of a fund level or Division (from the trips)."""
-    from nabij.fund.allocate import units_for
-
-    units = units_for(atlas, level)
-    codes = units.of_pc4.reindex(atlas.pc4["pc4"].astype(str)).to_numpy(object)
-    out = []
-    for tag, ev in (("voor", result.trips_before), ("na", result.trips_after)):
-        t = by_unit(ev.assign(regio=codes[ev["pc4_pos"].to_numpy()]), "regio", dict(units.names))
-        out.append(t.set_index(["eenheid", "naam"])[["vervoerd", "leerlingkm", "kosten"]]
-                   .add_suffix(f"_{tag}"))
-    df = out[0].join(out[1], how="outer").fillna(0.0).reset_index()
+    """Before/after per region of a fund level or a Division (from the trips)."""
+    cols = ["vervoerd", "leerlingkm", "kosten"]
+    b = by_level(result.trips_before, atlas, level).set_index(["eenheid", "naam"])[cols]
+    a = by_level(result.trips_after, atlas, level).set_index(["eenheid", "naam"])[cols]
+    df = b.add_suffix("_voor").join(a.add_suffix("_na"), how="outer").fillna(0.0).reset_index()
     df["besparing"] = df["kosten_voor"] - df["kosten_na"]
     df["herkomst"] = MODELLED
     return df

@@ -1,0 +1,120 @@
+"""`nabij demo`: the whole chain in one go — atlas, scenarios, measures, fund, report.
+
+Without arguments it needs no files and no downloads: it builds the synthetic country. With
+``--data`` it does the same for the real Netherlands from the open data in that folder.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+from nabij.cli.progress import console, steps
+from nabij.errors import InputError
+from nabij.privacy import DEFAULT_THRESHOLD
+
+ATLAS_STEPS = 9  # generate/import + build_atlas's own steps + save
+
+
+def _optional_fund(atlas, step):
+    """Inclusiefonds (example definition) and leerlingenvervoer, when those packages exist."""
+    fund = transport = None
+    step("inclusiefonds verdelen")
+    try:
+        from nabij.fund import EXAMPLE, allocate, load_definition
+    except ImportError:
+        pass
+    else:
+        fund = allocate(load_definition(EXAMPLE), atlas, "gemeente")
+    step("leerlingenvervoer doorrekenen")
+    try:
+        from nabij.transport import transport_costs
+    except ImportError:
+        pass
+    else:
+        transport = transport_costs(atlas)
+    return fund, transport
+
+
+def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int =
+             DEFAULT_THRESHOLD, schaal: float = 1.0, fonds: bool = True) -> dict[str, Path]:
+    """Build atlas -> scenarios -> measures (-> fund, transport) -> report into ``out``."""
+    from nabij.atlas import build_atlas
+    from nabij.atlas.store import read_manifest
+    from nabij.measures import measure_all, write_measures
+    from nabij.report import load_measures, write_all
+    from nabij.scenarios import SCENARIOS, build_scenarios
+
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is een bestand; geef een map op")
+    out.mkdir(parents=True, exist_ok=True)
+    total = ATLAS_STEPS + 2 * len(SCENARIOS) + 10 + (2 if fonds else 0) + 3
+    title = "Demo: echt Nederland" if data else "Demo: synthetisch land"
+    with steps(title, total) as step:
+        if data is not None:
+            from nabij.sources.nl import import_nl
+
+            if not Path(data).is_dir():
+                raise InputError(f"datamap {data} bestaat niet; geef de map met open data op "
+                                 "met --data")
+            bundle = import_nl(Path(data), progress=step)
+        else:
+            from nabij.sources.synthetic import synthetic_country
+
+            step("land genereren")
+            bundle = synthetic_country(seed=seed, scale=schaal)
+        atlas = build_atlas(bundle, progress=step)
+        step("atlas opslaan")
+        atlas_dir = atlas.save(out / "atlas")
+        divisions = build_scenarios(atlas, progress=lambda name: step(f"scenario {name}"))
+        ms = measure_all(atlas, divisions, progress=lambda name: step(f"meten: {name}"))
+        step("maatstaven schrijven")
+        write_measures(ms, out / "maatstaven", drempel=drempel)
+        fund = transport = None
+        if fonds:
+            fund, transport = _optional_fund(atlas, step)
+            if fund is not None and hasattr(fund, "write"):
+                fund.write(out / "fonds")
+        step("rapport schrijven")
+        measures = load_measures(out / "maatstaven")
+        written = write_all(atlas, measures, out / "rapport.html", drempel,
+                            read_manifest(atlas_dir), fund=fund, transport=transport)
+    return written
+
+
+def register(app: typer.Typer) -> None:
+    """Add the top-level command ``nabij demo``."""
+
+    @app.command("demo")
+    def demo_cmd(
+        data: Path = typer.Option(None, "--data",
+                                  help="Map met de open data (bv. ../shared/data) voor het "
+                                       "echte Nederland; zonder: het synthetische land."),
+        out: Path = typer.Option(Path("nabij-demo"), "--out", "-o",
+                                 help="Map voor atlas, maatstaven, rapport en exports."),
+        seed: int = typer.Option(2024, "--seed",
+                                 help="Startwaarde van het synthetische land."),
+        drempel: int = typer.Option(DEFAULT_THRESHOLD, "--drempel", min=1,
+                                    help="Aantallen leerlingen onder deze drempel tonen als "
+                                         "'<drempel>'."),
+        schaal: float = typer.Option(1.0, "--schaal",
+                                     help="Schaal van het synthetische land (1 = Nederland)."),
+        zonder_fonds: bool = typer.Option(False, "--zonder-fonds",
+                                          help="Sla inclusiefonds en leerlingenvervoer over."),
+    ) -> None:
+        """Alles in één keer: atlas, scenario's, maatstaven, inclusiefonds en het rapport.
+
+        Zonder opties is er niets nodig (geen bestanden, geen downloads): nabij bouwt het
+        synthetische land. Met --data gebeurt hetzelfde voor het echte Nederland.
+        """
+        t0 = time.perf_counter()
+        written = run_demo(out, data, seed, drempel, schaal, fonds=not zonder_fonds)
+        secs = time.perf_counter() - t0
+        for kind, path in written.items():
+            console.print(f"{kind.upper():8} {path}")
+        console.print(f"Klaar in {secs:.0f} s. Open het rapport in een browser:")
+        # the last line is the path to open (plain, so scripts can read it)
+        print(written["html"].resolve())

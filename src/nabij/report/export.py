@@ -1,0 +1,274 @@
+"""Exports beside the report: ``rapport.xlsx`` (one sheet per table) and ``indelingen.geojson``
+(regions dissolved from gemeenten/PC4 with their measures). Counts below the threshold are
+written as the text "<10"; files are written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from nabij.privacy import is_suppressed, suppress_label
+from nabij.report import content
+from nabij.report.content import Cell, Table
+from nabij.report.fmt import is_count_unit, is_number
+from nabij.report.html import public_mode
+from nabij.report.maps import Geography, simplify_coverage, to_lonlat
+from nabij.report.measures_folder import Measures
+
+NUMBER_FORMATS = {"leerlingen": "#,##0", "kinderen": "#,##0", "aantal": "#,##0.##",
+                  "aandeel": "0.0%", "km": "0.0", "index": "0.000", "euro": "€ #,##0"}
+HEADER_FILL = PatternFill("solid", fgColor="DDE7EE")
+BEST_FILL = PatternFill("solid", fgColor="DCEFD5")
+BOLD = Font(bold=True)
+MAX_WIDTH = 60
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, public_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------- XLSX
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = "".join("_" if c in '[]:*?/\\' else c for c in name)[:31]
+    out, k = clean, 2
+    while out.lower() in used:
+        suffix = f" ({k})"
+        out, k = clean[: 31 - len(suffix)] + suffix, k + 1
+    used.add(out.lower())
+    return out
+
+
+def _write_table(ws, headers: Sequence[str], rows: Sequence[Sequence[object]],
+                 units: Sequence[str] | None = None, freeze: str = "A2",
+                 best: Sequence[Sequence[bool]] | None = None) -> None:
+    """Header row (bold, filled, frozen), rows, number formats by unit, autofilter, widths."""
+    ws.append(list(headers))
+    for c in ws[1]:
+        c.font = BOLD
+        c.fill = HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    for r in rows:
+        ws.append([_plain(v) for v in r])
+    units = list(units or [])
+    for j in range(len(headers)):
+        fmt = NUMBER_FORMATS.get((units[j] if j < len(units) else "") or "")
+        col = get_column_letter(j + 1)
+        if fmt:
+            for cell in ws[col][1:]:
+                if isinstance(cell.value, int | float):
+                    cell.number_format = fmt
+        width = max([len(str(headers[j]))] + [len(str(r[j])) for r in rows[:500]
+                                              if j < len(r) and r[j] is not None])
+        ws.column_dimensions[col].width = min(max(8, width + 2), MAX_WIDTH)
+    if best:
+        for i, flags in enumerate(best):
+            for j, flag in enumerate(flags):
+                if flag:
+                    c = ws.cell(row=i + 2, column=j + 1)
+                    c.fill = BEST_FILL
+                    c.font = BOLD
+    ws.freeze_panes = freeze
+    if rows:
+        ws.auto_filter.ref = ws.dimensions
+
+
+def _plain(v: object) -> object:
+    if isinstance(v, Cell):
+        return v.text if v.suppressed else _plain(v.value)
+    if isinstance(v, bool | np.bool_):
+        return "ja" if v else "nee"
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, float | np.floating):
+        return float(v) if np.isfinite(v) else None
+    if isinstance(v, list | tuple):
+        return ", ".join(map(str, v))
+    return v
+
+
+def _value(v: object, unit: str | None, threshold: int) -> object:
+    """A raw value for XLSX: counts below the threshold become "<10", others stay numbers."""
+    if is_count_unit(unit) and is_suppressed(v, threshold):
+        return suppress_label(threshold)
+    if is_count_unit(unit) and is_number(v):
+        return int(round(float(v)))  # type: ignore[arg-type]
+    return _plain(v)
+
+
+def _table_rows(t: Table) -> list[list[object]]:
+    return [[_plain(c) for c in row] for row in t.rows]
+
+
+def write_xlsx(measures: Measures, out: str | Path, threshold: int,
+               atlas_meta: dict | None = None,
+               gemeenten: dict[str, dict[str, list[str]]] | None = None) -> Path:
+    """``rapport.xlsx``: Vergelijking, Definities, Regio's, Grensverkeer, Thuisnabijheid,
+    Herkomst (the PC4 -> region lists are the CSVs in ``indelingen/``) — Dutch headers,
+    frozen header rows, number formats, suppression."""
+    m = measures
+    wb = Workbook()
+    used: set[str] = set()
+
+    # Vergelijking: divisions as columns
+    ws = wb.active
+    ws.title = _sheet_name("Vergelijking", used)
+    keys = [k for k in m.summary_keys()
+            if any(d.summary.get(k) is not None for d in m.divisions)]
+    headers = ["Maatstaf", "Sleutel", "Eenheid", "Beter", "Gemodelleerd"] + \
+        [d.name for d in m.divisions]
+    rows, best = [], []
+    for k in keys:
+        d = m.definition(k)
+        unit = d.get("eenheid") or ""
+        vals = [div.summary.get(k) for div in m.divisions]
+        b = content.best_index(vals, d.get("beter"))
+        rows.append([d.get("label") or k, k, unit, d.get("beter") or "",
+                     "ja" if d.get("gemodelleerd") else "nee"]
+                    + [_value(v, unit, threshold) for v in vals])
+        best.append([False] * 5 + [i in b and not (is_count_unit(unit)
+                                                   and is_suppressed(vals[i], threshold))
+                                   for i in range(len(vals))])
+    _write_table(ws, headers, rows, freeze="F2", best=best)
+    for i, k in enumerate(keys):  # number formats per row (units differ per row)
+        fmt = NUMBER_FORMATS.get(m.definition(k).get("eenheid") or "")
+        if fmt:
+            for j in range(len(m.divisions)):
+                c = ws.cell(row=i + 2, column=6 + j)
+                if isinstance(c.value, int | float):
+                    c.number_format = fmt
+
+    # Definities
+    ws = wb.create_sheet(_sheet_name("Definities", used))
+    defs = list(m.definities.items())
+    _write_table(ws, ["Sleutel", "Maatstaf", "Definitie", "Eenheid", "Beter", "Gemodelleerd",
+                      "Niveau", "Familie"],
+                 [[k, d.get("label", ""), d.get("definitie", ""), d.get("eenheid", ""),
+                   d.get("beter") or "", "ja" if d.get("gemodelleerd") else "nee",
+                   d.get("niveau", ""), d.get("familie", "")] for k, d in defs])
+
+    # Regio's: long form, one row per division x region, all region measures
+    ws = wb.create_sheet(_sheet_name("Regio's", used))
+    rkeys = m.region_keys()
+    runits = [m.definition(k).get("eenheid") or "" for k in rkeys]
+    rows = []
+    for div in m.divisions:
+        names = (gemeenten or {}).get(div.slug, {})
+        for r in div.regions:
+            code = str(r.get("regio"))
+            rows.append([div.name, div.sector, code, r.get("naam") or code]
+                        + [_value(r.get(k), u, threshold) for k, u in zip(rkeys, runits,
+                                                                           strict=True)]
+                        + [", ".join(names.get(code, []))])
+    _write_table(ws, ["Indeling", "Sector", "Regio", "Naam"]
+                 + [m.definition(k).get("label") or k for k in rkeys] + ["Gemeenten"], rows,
+                 ["", "", "", ""] + runits + [""], freeze="E2")
+
+    # Grensverkeer: every flow between regions (and within, when given)
+    ws = wb.create_sheet(_sheet_name("Grensverkeer", used))
+    rows = []
+    for div in m.divisions:
+        f = div.grensverkeer
+        if f is None or not {"van", "naar", "leerlingen"} <= set(f.columns):
+            continue
+        n, hidden = content.parse_counts(f["leerlingen"], threshold)
+        for van, naar, v, h in zip(f["van"].astype(str), f["naar"].astype(str), n, hidden,
+                                   strict=True):
+            val = suppress_label(threshold) if h else _value(v, "leerlingen", threshold)
+            rows.append([div.name, van, naar, "ja" if van != naar else "nee", val])
+    _write_table(ws, ["Indeling", "Van (woonregio)", "Naar (schoolregio)", "Over de grens",
+                      "Leerlingen"], rows, ["", "", "", "", "leerlingen"])
+
+    # Thuisnabijheid: distance summary per division x provision type x where
+    ws = wb.create_sheet(_sheet_name("Thuisnabijheid", used))
+    rows, units = [], []
+    headers = []
+    for div in m.divisions:
+        t = content.distance_table(div)
+        if t is None:
+            continue
+        headers, units = ["Indeling"] + t.headers, [""] + t.units
+        rows += [[div.name] + r for r in _table_rows(t)]
+    if rows:
+        _write_table(ws, headers, rows, units)
+    else:
+        _write_table(ws, ["Indeling", "Voorziening"], [])
+
+    # Herkomst
+    ws = wb.create_sheet(_sheet_name("Herkomst", used))
+    meta = atlas_meta or {}
+    prov = meta.get("provenance") or m.atlas.get("provenance") or {}
+    rows = []
+    for table, p in prov.items():
+        p = p if isinstance(p, dict) else {"status": p}
+        rows.append([table, {"observed": "waargenomen", "modelled": "gemodelleerd",
+                             "mixed": "gemengd"}.get(p.get("status"), p.get("status")),
+                     p.get("source") or "", " | ".join(map(str, p.get("notes") or []))])
+    rows.append(["(privacy)", "", "", f"Aantallen onder {threshold} leerlingen zijn vervangen "
+                 f"door '{suppress_label(threshold)}'."])
+    _write_table(ws, ["Tabel", "Status", "Bron", "Toelichting"], rows)
+
+    return _atomic(Path(out), lambda t: wb.save(t))
+
+
+# --------------------------------------------------------------------------- GeoJSON
+def region_features(measures: Measures, geo: Geography, threshold: int,
+                    tolerance: float = 2e-4) -> list[dict]:
+    """One GeoJSON feature per (division, region), WGS84, with the region measures."""
+    feats = []
+    rkeys = measures.region_keys()
+    for div in measures.divisions:
+        if div.assignment is None:
+            continue
+        a = pd.Series(div.assignment["regio"].astype(str).to_numpy(),
+                      index=div.assignment["pc4"].astype(str).to_numpy())
+        shapes = geo.regions(a)
+        if not shapes:
+            continue
+        shapes = simplify_coverage(shapes, tolerance)
+        by_code = {str(r.get("regio")): r for r in div.regions}
+        names = div.region_names()
+        for code, g in shapes.items():
+            r = by_code.get(code, {})
+            props: dict = {"indeling": div.name, "indeling_slug": div.slug,
+                           "sector": div.sector, "regio": code,
+                           "naam": names.get(code, code)}
+            for k in rkeys:
+                if k in r:
+                    unit = measures.definition(k).get("eenheid")
+                    v = _value(r[k], unit, threshold)
+                    props[k] = v if not isinstance(v, float) else round(v, 6)
+            geom = shapely.set_precision(to_lonlat(g), 1e-5)
+            feats.append({"type": "Feature", "properties": props,
+                          "geometry": json.loads(shapely.to_geojson(geom))})
+    return feats
+
+
+def write_geojson(measures: Measures, geo: Geography, out: str | Path, threshold: int) -> Path:
+    """``indelingen.geojson``: the regions of every division as dissolved polygons."""
+    doc = {"type": "FeatureCollection",
+           "name": "nabij regio-indelingen",
+           "drempel": threshold,
+           "features": region_features(measures, geo, threshold)}
+    return _atomic(Path(out), lambda t: t.write_text(
+        json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"))
