@@ -49,8 +49,9 @@ def test_summary_counts(tiny_atlas: Atlas) -> None:
     s = tiny_atlas.summary()
     assert s["aantallen"]["gemeenten"] == 3
     assert s["aantallen"]["swv_po"] == 2 and s["aantallen"]["swv_vo"] == 2
-    assert s["leerlingen"]["PO"] == 780 + 790 + 1950 + 1950 + 780 + 150 + 160
+    assert s["leerlingen"]["totaal PO"] == 780 + 790 + 1950 + 1950 + 780 + 150 + 160
     assert s["gesplitste_gemeenten"] == {"PO": 1, "VO": 0}  # GM0002 is split in PO only
+    assert s["leerlingen"]["totaal VO"] == 3000 + 1400 + 120 + 190
     assert 0 < s["deelname"]["SBO"] < 0.05
 
 

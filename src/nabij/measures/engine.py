@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from nabij.atlas import Atlas
@@ -95,6 +96,20 @@ class MeasureSet:
         return pd.DataFrame(rows, columns=["naam", "slug", "sector"] + self.summary_keys())
 
 
+def _integers(df: pd.DataFrame, defs: dict[str, Definition]) -> pd.DataFrame:
+    """Count columns whose values are all whole numbers become integers (nicer JSON/CSV)."""
+    for col in df.columns:
+        d = defs.get(col)
+        if d is None or d.eenheid not in ("aantal", "leerlingen") or df[col].dtype.kind != "f":
+            continue
+        v = df[col].to_numpy()
+        fin = v[np.isfinite(v)]
+        if np.array_equal(fin, np.round(fin)):
+            df[col] = pd.array(np.where(np.isfinite(v), np.round(v), 0), dtype="Int64")
+            df.loc[~np.isfinite(v), col] = pd.NA
+    return df
+
+
 def _distance_text(model: DistanceModel) -> str:
     if isinstance(model, StraightLineDetour):
         return f"hemelsbrede afstand x {model.factor:g} (omrijfactor)".replace(".", ",")
@@ -173,7 +188,7 @@ def measure_all(
             division=d,
             slug=slug,
             summary={k: num(summary.get(k)) for k in summary_keys},
-            regions=pd.DataFrame(regions),
+            regions=_integers(pd.DataFrame(regions), defs),
             pc4=tables["thuisnabijheid"],
             flows=tables["grensverkeer"],
         ))

@@ -10,8 +10,9 @@ regions of the division (one observation per region)::
 
 with the region's context the child-weighted mean of its PC4 values (covariates missing in the
 atlas are left out; with fewer than ``len(covariates) + 6`` regions the model has only the
-intercept, so the expected rate is the mean over the regions). A region is *opvallend* when its residual lies more than ``z_threshold``
-(default 2) standard deviations of the residuals from the expected rate.
+intercept, so the expected rate is the mean over the regions). A region is *opvallend* when
+its residual lies more than ``z_threshold`` (default 2) standard deviations of the residuals
+from the expected rate.
 """
 
 from __future__ import annotations

@@ -194,22 +194,15 @@ class HeuristicSolver:
             lab = self._repair(sq)
             if lab is not None:
                 cands.append(lab)
-        n = self.inst.n
-        k = self.constructions
-        budget = 0.15 * self.time_limit
-        tries = 0
+        k = self.constructions or 16
+        budget = 0.2 * self.time_limit
         t_start = time.perf_counter()
-        while True:
+        for tries in range(k):
+            if tries >= 1 and time.perf_counter() - t_start > budget:
+                break
             lab = self._grow()
-            tries += 1
             if lab is not None:
                 cands.append(lab)
-            if k is not None:
-                if tries >= k:
-                    break
-            elif tries >= 60 or (tries >= 8 and time.perf_counter() - t_start > budget) or \
-                    (tries >= 3 and n > 0 and time.perf_counter() - t_start > 0.5 * budget):
-                break
         if not cands:
             return []
         scored = []
