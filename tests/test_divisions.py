@@ -263,6 +263,22 @@ def test_custom_mixed_levels_and_bad_sector(tmp_path, atlas):
     assert "kolom 'regio' ontbreekt" in str(e.value)
 
 
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(labels=st.lists(st.text(st.sampled_from("AbZé -'0"), min_size=1, max_size=8)
+                       .map(str.strip).filter(bool), min_size=6, max_size=6),
+       sep=st.sampled_from([";", ",", "\t"]))
+def test_custom_round_trip(tmp_path, atlas, labels, sep):
+    if sep in "".join(labels):
+        labels = [x.replace(sep, "") or "X" for x in labels]
+    lines = [f"pc4{sep}regio"] + [f"{p}{sep}{r}" for p, r in zip(PC4, labels, strict=True)]
+    p = tmp_path / "rond.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (d,) = read_custom(p, atlas, sector="VO")
+    assert d.problems(atlas.pc4["pc4"]) == []
+    assert d.assignment.to_dict() == dict(zip(PC4, labels, strict=True))
+
+
 # -- scenarios --------------------------------------------------------------------------------
 
 

@@ -334,3 +334,11 @@ def test_cli_export_then_build_gives_the_same_tables(tmp_path: Path, tiny_bundle
                 str(tmp_path / "atlas2"))
     assert res.returncode == 0, res.stderr
     assert_same_tables(dict(Atlas.load(tmp_path / "atlas2").tables), dict(atlas.tables))
+
+
+def test_two_files_for_one_table_is_an_error(tmp_path: Path) -> None:
+    write_folder(small_tables(optional=False), tmp_path)
+    (tmp_path / "SWV.csv").write_text((tmp_path / "swv.csv").read_text())
+    with pytest.raises(InputError) as info:
+        read_folder(tmp_path)
+    assert any("twee bestanden" in p.message for p in info.value.problems)

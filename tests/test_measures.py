@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from nabij.atlas.distance import StraightLineDetour, haversine_km
 from nabij.divisions import Division, funderend_division, fusie_division, status_quo
+from nabij.errors import InputError
 from nabij.measures import all_definitions, measure_all, write_measures
 from nabij.measures.congruentie import adjusted_rand_index
 from nabij.measures.verschillen import fit_context
@@ -345,6 +346,7 @@ def test_output_folder(tmp_path, atlas):
     assert flows["leerlingen"].tolist() == ["315", "30", "<10", "330"]
     reg = pd.read_csv(out / "regios" / "status-quo-po.csv", dtype=str)
     assert reg["leerlingen_SBO"].tolist() == ["20", "0"]
+    assert reg["heeft_SBO"].tolist() == ["ja", "nee"]
     summ = pd.read_csv(out / "samenvatting.csv")
     assert summ["slug"].tolist() == [d.slug for d in ms.divisions]
     assert not list(out.glob("**/.*"))  # no temporary files left behind
@@ -407,3 +409,10 @@ def test_real_netherlands(real_atlas):
     assert 2 < s["status-quo-po"]["afstand_SO4_gem"] < 25
     assert 0.03 < s["status-quo-po"]["deelname_landelijk"] < 0.07
     assert len(ms.divisions) == sum(len(build_scenarios(a, [n])) for n in BUILTIN)
+
+
+def test_invalid_division_is_refused(atlas):
+    missing = Division("half", "PO", pd.Series(["A"] * 3, index=PC4[:3]))
+    with pytest.raises(InputError, match="Indeling 'half' is ongeldig") as e:
+        measure_all(atlas, [missing])
+    assert "3 postcodes zonder regio" in str(e.value)

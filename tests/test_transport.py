@@ -80,7 +80,7 @@ def test_cost_model_by_hand(atlas_t):
 
 def test_whatif_provision_next_to_cluster(atlas_t):
     pv = Provision("OZA West", "SO", 52.0, 5.0, 12, frozenset({4}), "OZA")
-    w = what_if(atlas_t, [pv], model=model())
+    w = what_if(atlas_t, [pv], model=model(), level="swv-po")
     # the 12 pupils of 1001 (saving 15 km each) fill the 12 places; new distance 0 km, so
     # they are no longer transported (limit: > 0 km)
     assert w.totals["leerlingen_verplaatst"] == 12.0
@@ -89,6 +89,8 @@ def test_whatif_provision_next_to_cluster(atlas_t):
     assert w.totals["besparing"] == 12 * (1000 + 100 * 15)
     g = w.per_gemeente.set_index("gemeente")
     assert list(g.index) == ["GM0001"] and g.loc["GM0001", "besparing"] == 30_000
+    reg = w.per_regio.set_index("eenheid")["besparing"]  # 1001 lies in PO 01-01
+    assert reg["PO 01-01"] == 30_000 and reg["PO 01-02"] == 0
     v = w.per_voorziening.iloc[0]
     assert v["geplaatst"] == 12.0 and v["afstand_voor_km"] == 15.0 and v["afstand_na_km"] == 0
 

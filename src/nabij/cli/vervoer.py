@@ -116,6 +116,9 @@ def watals(
                              help="Vorm, bv. OZA of SO-groep in een reguliere school."),
     sluit: list[str] = typer.Option(None, "--sluit",
                                     help="Sluit deze vestiging (BRIN+volgnummer); herhaalbaar."),
+    niveau: str = typer.Option(None, "--niveau",
+                               help="Extra tabel per regio: swv-po, swv-vo, jeugdregio of "
+                               "indeling:<bestand.csv>."),
     ruimte: float = typer.Option(0.10, "--ruimte",
                                  help="Vrije ruimte op bestaande scholen bij een sluiting "
                                  "(aandeel van hun leerlingen)."),
@@ -135,6 +138,7 @@ def watals(
     besparing.csv kan met 'nabij fonds verdeel --besparing' terug in het fonds.
     """
     from nabij.atlas import Atlas
+    from nabij.cli.fonds import resolve_level
     from nabij.transport.whatif import Closure, Provision, parse_place, read_provisions, what_if
 
     params = _params(afstandsgrens, vast_aandeel, snelheid, omrijfactor)
@@ -152,7 +156,9 @@ def watals(
         adds.append(Provision(naam, soort.upper(), lat, lon, capaciteit,
                               frozenset(cluster or ()), vorm))
     closes += [Closure(v) for v in (sluit or [])]
-    result = what_if(atlas, adds, closes, params=params, spare_share=ruimte, threshold=drempel)
+    level = resolve_level(niveau, atlas) if niveau else None
+    result = what_if(atlas, adds, closes, params=params, spare_share=ruimte, threshold=drempel,
+                     level=level)
     paths = result.write(out)
     t = result.totals
     table = Table(title="Wat-als leerlingenvervoer (gemodelleerd)")

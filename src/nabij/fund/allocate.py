@@ -57,6 +57,7 @@ LEVELS: dict[str, str] = {
 """Built-in allocation levels and their Dutch names (any Division works too)."""
 
 MODELLED = "gemodelleerd"
+STATUS_NL = {"observed": "waargenomen", "modelled": "gemodelleerd", "mixed": "deels gemodelleerd"}
 
 
 # -- pure arithmetic -----------------------------------------------------------------------------
@@ -557,10 +558,12 @@ def _notes(definition: FundDefinition, units: Units, atlas, filled: dict[str, in
         "dan de ontbrekende euro's één voor één aan de eenheden met de grootste resten), zodat "
         "verdeling plus reserve elk jaar precies optellen tot het fonds.",
         f"Collectieve reserve: {100 * definition.reserve.aandeel:.1f} % van het fonds"
+        .replace(".", ",")
         + (f", voor: {'; '.join(definition.reserve.doelen)}." if definition.reserve.doelen
            else "."),
         "Leerlingaantallen per eenheid komen uit de leerlingstromen van de atlas "
-        f"(herkomst: {atlas.meta.status('stromen')}); alle hierop gebaseerde uitkomsten zijn "
+        f"(herkomst: {STATUS_NL.get(atlas.meta.status('stromen'), 'onbekend')}); alle hierop "
+        "gebaseerde uitkomsten zijn "
         "gemodelleerd.",
         "Huidige verdeling: " + {
             "verevening": "verevening (gelijk bedrag per leerling).",

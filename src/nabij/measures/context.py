@@ -26,7 +26,6 @@ from nabij.divisions.provision import (
     provision_types,
     supply_matrix,
 )
-from nabij.errors import InputError
 from nabij.tables import SCHOOL_TYPES
 
 CANDIDATES = 4
@@ -181,11 +180,8 @@ class DivisionView:
     def __init__(self, ctx: MeasureContext, division: Division) -> None:
         self.ctx = ctx
         self.division = division
+        division.validate(ctx.pc4)
         reg = division.assignment.reindex(ctx.pc4)
-        if reg.isna().any():
-            missing = list(ctx.pc4[reg.isna().to_numpy()][:10])
-            raise InputError(f"Indeling '{division.name}' deelt niet elke postcode in: "
-                             f"bv. {', '.join(missing)}")
         self.regions = pd.Index(sorted(reg.unique()))
         self.R = len(self.regions)
         self.rid = self.regions.get_indexer(reg.to_numpy())

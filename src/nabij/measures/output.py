@@ -105,6 +105,8 @@ def _published(ms: MeasureSet, df: pd.DataFrame, drempel: int, suppress: bool) -
     for c in out.columns:
         if out[c].dtype.kind == "f" and c not in counts:
             out[c] = out[c].round(4)
+        elif out[c].dtype.kind == "b":
+            out[c] = np.where(out[c].to_numpy(), "ja", "nee")
     if suppress:
         return suppress_counts(out, counts, drempel)
     for c in counts:

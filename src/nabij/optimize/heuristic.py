@@ -562,11 +562,15 @@ class HeuristicSolver:
         st = self.state
         return tuple(sorted(hash(st.members(r).tobytes()) for r in group))
 
-    def _add_region_pass(self, max_attempts: int = 600) -> bool:
-        """One pass over single regions, pairs and triples that hold pupils for one more."""
+    def _add_region_pass(self) -> bool:
+        """One pass over single regions, pairs and triples that hold pupils for one more.
+
+        Triples only for ``maxp``-like objectives; at most a fixed number of attempts.
+        """
         st = self.state
         rg = self._region_graph()
         pup = st.pupils
+        max_attempts = 600 if self.lexi else 150
         groups: list[tuple[int, ...]] = []
         for r in rg:
             groups.append((r,))
@@ -574,11 +578,12 @@ class HeuristicSolver:
             for s in nbs:
                 if r < s:
                     groups.append((r, s))
-        for r, nbs in rg.items():
-            nb = sorted(nbs)
-            for i in range(len(nb)):
-                for j in range(i + 1, len(nb)):
-                    groups.append((nb[i], r, nb[j]))
+        if self.lexi:
+            for r, nbs in rg.items():
+                nb = sorted(nbs)
+                for i in range(len(nb)):
+                    for j in range(i + 1, len(nb)):
+                        groups.append((nb[i], r, nb[j]))
         surplus = np.array([pup[list(g)].sum() - (len(g) + 1) * self.min for g in groups])
         keep = np.flatnonzero(surplus >= -_EPS)
         if len(keep) == 0:
@@ -636,6 +641,8 @@ class HeuristicSolver:
         """Relabel the units of ``group`` as ``parts``; keep it if the objective improves."""
         st = self.state
         before = st.value
+        if st.regroup_delta([st.members(r) for r in group], parts) >= -_EPS:
+            return False
         old = {int(u): int(st.label[u]) for p in parts for u in p}
         slots = list(group)
         while len(slots) < len(parts):

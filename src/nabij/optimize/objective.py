@@ -55,6 +55,8 @@ DETOUR = 1.3
 PENALTY_KM = 25.0
 REFERENCE_KM = 10.0
 _EPS = 1e-9
+DENSE_MAX_UNITS = 4500
+"""Up to this many units Q is kept as a dense matrix (fast column updates and sums)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,9 @@ class ObjectiveModel:
             np.fill_diagonal(q, 0.0)
             self.Q = q
             self.dense = True
+        elif n <= DENSE_MAX_UNITS:
+            self.Q = sparse_q.toarray()
+            self.dense = True
         else:
             self.Q = sparse_q
             self.dense = False
@@ -223,6 +228,10 @@ class ObjectiveModel:
                                                 s_lon, uo, n)
                 total_kids += kids.sum()
             self.norm_distance = max(total_kids * REFERENCE_KM, _EPS)
+        self._rd_cache: dict[int, float] = {}
+        self.is_provider = np.zeros(n, bool)
+        for td in self.types.values():
+            self.is_provider |= np.diff(td.r_indptr) > 0
 
     # -- full evaluation ---------------------------------------------------------------
 
@@ -272,9 +281,20 @@ class ObjectiveModel:
 
     def region_distance(self, units: np.ndarray) -> float:
         """Kid-weighted km of the areas of ``units`` if they formed one region on their own."""
-        inst = self.instance
         if not self.types:
             return 0.0
+        units = np.sort(np.asarray(units, dtype=np.int64))
+        key = hash(units.tobytes())
+        hit = self._rd_cache.get(key)
+        if hit is None:
+            if len(self._rd_cache) > 200_000:
+                self._rd_cache.clear()
+            hit = self._region_distance(units)
+            self._rd_cache[key] = hit
+        return hit
+
+    def _region_distance(self, units: np.ndarray) -> float:
+        inst = self.instance
         mask = np.zeros(inst.n, bool)
         mask[units] = True
         areas = np.concatenate([inst.areas_of(u) for u in units]) if len(units) else \
@@ -386,6 +406,7 @@ class State:
             c = near[np.arange(na), labels[inst.unit_of]]
             self.cost[name] = c
             self.dist += float((td.kids * c).sum())
+        self._pcache: dict[tuple[int, int, int], tuple[int, int, float]] = {}
         self.p = int((self.size > 0).sum())
         self.free = [r for r in range(cap - 1, -1, -1) if self.size[r] == 0]
 
@@ -454,15 +475,27 @@ class State:
             areas = inst.unit_areas[np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
                                     + np.arange(sizes.sum())]
         out = np.zeros(len(v))
+        ao, bo = a[owner], b[owner]
         for name, td in self.model.types.items():
             near = self.near[name]
-            ao, bo = a[owner], b[owner]
             after = np.minimum(near[areas, bo], td.self_km[areas])
             own = td.kids[areas] * (after - near[areas, ao])
             out += np.bincount(owner, weights=own, minlength=len(v))
-            prov = np.diff(td.r_indptr)[v] > 0
-            for i in np.flatnonzero(prov):
-                out[i] += self._provider_delta(td, near, int(v[i]), int(a[i]), int(b[i]))
+        ver = self.version
+        cache = self._pcache
+        for i in np.flatnonzero(self.model.is_provider[v]):
+            vi, ai, bi = int(v[i]), int(a[i]), int(b[i])
+            key = (vi, ai, bi)
+            hit = cache.get(key)
+            va, vb = int(ver[ai]), int(ver[bi])
+            if hit is None or hit[0] != va or hit[1] != vb:
+                total = 0.0
+                for name, td in self.model.types.items():
+                    if td.r_indptr[vi + 1] > td.r_indptr[vi]:
+                        total += self._provider_delta(td, self.near[name], vi, ai, bi)
+                hit = (va, vb, total)
+                cache[key] = hit
+            out[i] += hit[2]
         return out
 
     def _provider_delta(self, td: _TypeDistances, near: np.ndarray, v: int, a: int, b: int
@@ -486,6 +519,19 @@ class State:
                 delta += float(td.kids[x] * (nw - near[x, a]))
         return delta
 
+    def _nearest_in(self, td: _TypeDistances, areas: np.ndarray, r: int) -> np.ndarray:
+        """Nearest site in region r for each of ``areas`` (capped), vectorised."""
+        starts, ends = td.c_indptr[areas], td.c_indptr[areas + 1]
+        cnt = ends - starts
+        best = td.cap[areas].copy()
+        total = int(cnt.sum())
+        if total:
+            idx = np.repeat(ends - np.cumsum(cnt), cnt) + np.arange(total)
+            owner = np.repeat(np.arange(len(areas)), cnt)
+            ok = self.label[td.c_unit[idx]] == r
+            np.minimum.at(best, owner[ok], td.c_km[idx[ok]])
+        return best
+
     def _nearest_without(self, td: _TypeDistances, x: int, r: int, skip: int) -> float:
         s, e = td.c_indptr[x], td.c_indptr[x + 1]
         units = td.c_unit[s:e]
@@ -493,6 +539,22 @@ class State:
         if ok.any():
             return float(td.c_km[s:e][ok][0])
         return float(td.cap[x])
+
+    def within(self, units: np.ndarray) -> float:
+        """Sum of Q over the pairs inside ``units``."""
+        q = self.model.Q
+        if self.model.dense:
+            return float(q[np.ix_(units, units)].sum()) / 2
+        return float(q[units][:, units].sum()) / 2
+
+    def regroup_delta(self, old: list[np.ndarray], new: list[np.ndarray]) -> float:
+        """Objective change of replacing the regions ``old`` by the unit sets ``new``."""
+        d = sum(self.within(u) for u in new) - sum(self.within(u) for u in old)
+        if self.model.types:
+            md = self.model
+            d += self._wd * (sum(md.region_distance(u) for u in new)
+                             - sum(md.region_distance(u) for u in old))
+        return d - self._wr * (len(new) - len(old))
 
     # -- moves ---------------------------------------------------------------------------
     def move(self, v: int, b: int) -> None:
@@ -544,9 +606,9 @@ class State:
                 if e > s:
                     areas, km = td.r_area[s:e], td.r_km[s:e]
                     np.minimum.at(near, (areas, np.full(len(areas), b)), km)
-                    hit = km <= near[areas, a] + 1e-9
-                    for x in areas[hit]:
-                        near[x, a] = self._nearest_without(td, int(x), a, -1)
+                    hit = areas[km <= near[areas, a] + 1e-9]
+                    if len(hit):
+                        near[hit, a] = self._nearest_in(td, hit, a)
                     touched = np.union1d(own_areas, areas)
                 reg = self.label[inst.unit_of[touched]]
                 new = near[touched, reg]

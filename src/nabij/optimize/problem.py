@@ -25,6 +25,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from nabij.atlas.distance import haversine_km
+from nabij.divisions.provision import DEFAULT_PROVISIONS, provision_types, supply_matrix
 from nabij.tables import PO_TYPES, VO_TYPES
 
 LEVELS = ("gemeente", "pc4")
@@ -36,15 +37,13 @@ SECTOR_TYPES: dict[str, tuple[str, ...]] = {
 }
 """School types whose pupils count for a sector."""
 
-PROVISION_TYPES: dict[str, tuple[str, ...]] = {
-    "PO": ("SBO", "SO"),
-    "VO": ("VSO", "PRO"),
-    "PO+VO": ("SBO", "SO", "VSO", "PRO"),
-}
-"""Default provision types per sector: the special provisions a covering network must hold."""
 
-AGE_COLUMN = {"SBO": "kinderen_po", "SO": "kinderen_po", "BAO": "kinderen_po",
-              "VSO": "kinderen_vo", "PRO": "kinderen_vo", "VO": "kinderen_vo"}
+def sector_provisions(sector: str, keys: Sequence[str] | None = None) -> tuple[str, ...]:
+    """Provision keys of a sector (default: SBO, SO3, SO4 for PO; VSO3, VSO4, PRO for VO)."""
+    sectors = ("PO", "VO") if sector == "PO+VO" else (sector,)
+    return tuple(p.key for p in provision_types(keys or DEFAULT_PROVISIONS, sectors))
+
+AGE_COLUMN = {"PO": "kinderen_po", "VO": "kinderen_vo"}
 DEFAULT_ATTRIBUTES = ("stedelijkheid", "aandeel_eenouder", "aandeel_uitkering")
 """PC4 context columns whose (child-weighted, standardised) area means feed heterogeneity."""
 
@@ -203,15 +202,18 @@ def area_graph(
     sector: str = "PO",
     level: str = "gemeente",
     attributes: Sequence[str] | None = None,
+    provisions: Sequence[str] | None = None,
 ) -> AreaGraph:
     """Build the area graph of ``atlas`` for a sector at gemeente (default) or PC4 level.
 
     Pupils per area are the pupils *living* there (Atlas flows by home PC4, for the school
     types of the sector); flows between areas are the same pupils by the area of their school.
-    Provision sites are the special-school locations of the sector's provision types; their
-    children are the sector's age group. The status quo is the current SWV of each area (for
-    gemeenten the SWV of most of its children; for PO+VO both sectors count for the per-edge
-    status quo and the PO SWV is the starting label).
+    Provision sites are the school locations supplying the sector's provision types
+    (``provisions``, default SBO, SO3, SO4 / VSO3, VSO4, PRO, as in scenario S3; see
+    :func:`nabij.divisions.supply_matrix`); their children are the type's age group. The
+    status quo is the current SWV of each area (for gemeenten the SWV of most of its
+    children; for PO+VO both sectors count for the per-edge status quo and the PO SWV is the
+    starting label).
     """
     if sector not in SECTOR_TYPES:
         raise ValueError(f"onbekende sector {sector!r}; kies PO, VO of PO+VO")
@@ -301,16 +303,19 @@ def area_graph(
                        shape=(n, n)).tocsr()
     flows.sum_duplicates()
 
-    # provision sites and the children who may need them
+    # provision sites (school locations supplying each provision type) and their children
     sites = {}
     kids = {}
     sch_area_arr = sch_area.reindex(sch_key).to_numpy(dtype=float)
-    for t in PROVISION_TYPES[sector]:
-        sel = (sch["soort"].astype(str) == t).to_numpy() & ~np.isnan(sch_area_arr)
-        sites[t] = (sch_area_arr[sel].astype(np.int64), sch["lat"].to_numpy(float)[sel],
-                    sch["lon"].to_numpy(float)[sel])
-        col = kids_po if AGE_COLUMN[t] == "kinderen_po" else kids_vo
-        kids[t] = np.bincount(area_of_pc4, weights=col, minlength=n)
+    supply = supply_matrix(sch, provision_types(provisions or DEFAULT_PROVISIONS,
+                                                 ("PO", "VO") if sector == "PO+VO"
+                                                 else (sector,)))
+    for p in provision_types(supply.columns):
+        sel = supply[p.key].to_numpy() & ~np.isnan(sch_area_arr)
+        sites[p.key] = (sch_area_arr[sel].astype(np.int64), sch["lat"].to_numpy(float)[sel],
+                        sch["lon"].to_numpy(float)[sel])
+        col = kids_po if AGE_COLUMN[p.sector] == "kinderen_po" else kids_vo
+        kids[p.key] = np.bincount(area_of_pc4, weights=col, minlength=n)
 
     # nesting labels
     nests = {
@@ -595,8 +600,7 @@ def compile_instance(graph: AreaGraph, constraints: Constraints) -> Instance:
     u_indptr, u_indices = _csr(nu, ue)
     k, comp = _components(nu, ue)
 
-    req = tuple(c.provision_types or PROVISION_TYPES.get(graph.sector, graph.provision_types)
-                ) if c.covering else ()
+    req = tuple(c.provision_types or graph.provision_types) if c.covering else ()
     prov_area = graph.provides(req)
     provides = np.zeros((nu, len(req)), dtype=np.int64)
     np.add.at(provides, unit_of, prov_area)

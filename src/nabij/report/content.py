@@ -486,39 +486,41 @@ def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
-def findings(m: Measures, threshold: int, per_division: int = 3) -> list[str]:
+def findings(m: Measures, threshold: int, per_division: int = 2) -> list[str]:
     """Key findings as Dutch sentences generated from the numbers: one item overall, then
-    one per division (its size, and its largest changes against the status quo)."""
+    one per division (its size and its largest changes against the status quo)."""
     names = ", ".join(d.name for d in m.divisions)
     out = [f"Vergeleken zijn {len(m.divisions)} regio-indelingen: {names}."]
     keys = [k for k in m.summary_keys() if HEADLINE_RE.match(k)] or m.summary_keys()
+    ranked = [k for k in keys if k != "verandering_leerlingen"] or keys
     for div in m.divisions:
-        text = []
         f = size_facts(m, div)
+        facts = []
         if f:
-            below = ("geen enkele regio heeft minder dan 10.000 leerlingen" if f["below"] == 0
-                     else f"{f['below']} daarvan {'heeft' if f['below'] == 1 else 'hebben'} "
-                     f"minder dan 10.000 leerlingen")
-            text.append(f"{div.name} telt {f['n']} regio's van "
-                        f"{format_value(f['min'], 'leerlingen', threshold)} tot "
-                        f"{format_value(f['max'], 'leerlingen', threshold)} leerlingen "
-                        f"(mediaan {format_value(f['median'], 'leerlingen', threshold)}); "
-                        f"{below}.")
+            below = "geen" if f["below"] == 0 else str(f["below"])
+            facts.append(f"{f['n']} regio's van {format_value(f['min'], 'leerlingen', threshold)}"
+                         f" tot {format_value(f['max'], 'leerlingen', threshold)} leerlingen, "
+                         f"{below} onder 10.000")
+        moved = div.summary.get("verandering_leerlingen")
         ref = reference_for(div, m.divisions)
-        changes = _changes(m, div, ref, keys, threshold) if ref is not None else []
-        if changes:
-            parts = []
-            for _, key, a, b, d in changes[:per_division]:
-                unit = d.get("eenheid")
-                verb = "stijgt" if b > a else "daalt"
-                good = (b < a) == (d.get("beter") == "lager")
-                label = finding_label(key, d)
-                parts.append(f"{verb} {label} van {_with_unit(a, unit, label, threshold)} naar "
-                             f"{_with_unit(b, unit, label, threshold)} "
-                             f"({'gunstiger' if good else 'ongunstiger'})")
-            text.append(f"In {div.name} {_join(parts)}, vergeleken met {ref.name}.")  # type: ignore
-        if text:
-            out.append(" ".join(text))
+        if ref is not None and is_number(moved) and float(moved) > 0:  # type: ignore[arg-type]
+            facts.append(f"{format_value(moved, 'aandeel')} van de leerlingen wisselt van regio")
+        head = f"{div.name} ({'; '.join(facts)})" if facts else div.name
+        changes = _changes(m, div, ref, ranked, threshold) if ref is not None else []
+        if not changes:
+            out.append(f"{head}." if ref is None else
+                       f"{head}: geen grote verschillen met {ref.name}.")
+            continue
+        parts = []
+        for _, key, a, b, d in changes[:per_division]:
+            unit = d.get("eenheid")
+            verb = "stijgt" if b > a else "daalt"
+            good = (b < a) == (d.get("beter") == "lager")
+            label = finding_label(key, d)
+            parts.append(f"{verb} {label} van {_with_unit(a, unit, label, threshold)} naar "
+                         f"{_with_unit(b, unit, label, threshold)} "
+                         f"({'gunstiger' if good else 'ongunstiger'})")
+        out.append(f"In {head} {_join(parts)}, vergeleken met {ref.name}.")  # type: ignore
     return out
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -61,36 +62,47 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 def _write_table(ws, headers: Sequence[str], rows: Sequence[Sequence[object]],
                  units: Sequence[str] | None = None, freeze: str = "A2",
-                 best: Sequence[Sequence[bool]] | None = None) -> None:
-    """Header row (bold, filled, frozen), rows, number formats by unit, autofilter, widths."""
-    ws.append(list(headers))
-    for c in ws[1]:
-        c.font = BOLD
-        c.fill = HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    for r in rows:
-        ws.append([_plain(v) for v in r])
+                 best: Sequence[Sequence[bool]] | None = None,
+                 row_units: Sequence[str] | None = None, first: int = 0) -> None:
+    """Header row (bold, filled, frozen), rows, number formats by unit, autofilter, widths.
+
+    ``ws`` is a write-only worksheet (streamed: fast for large tables). Number formats come
+    from the column's unit, or from ``row_units`` (one unit per row, for columns >= ``first``).
+    """
     units = list(units or [])
-    for j in range(len(headers)):
-        fmt = NUMBER_FORMATS.get((units[j] if j < len(units) else "") or "")
-        col = get_column_letter(j + 1)
-        if fmt:
-            for cell in ws[col][1:]:
-                if isinstance(cell.value, int | float):
-                    cell.number_format = fmt
-        width = max([len(str(headers[j]))] + [len(str(r[j])) for r in rows[:500]
-                                              if j < len(r) and r[j] is not None])
-        ws.column_dimensions[col].width = min(max(8, width + 2), MAX_WIDTH)
-    if best:
-        for i, flags in enumerate(best):
-            for j, flag in enumerate(flags):
-                if flag:
-                    c = ws.cell(row=i + 2, column=j + 1)
-                    c.fill = BEST_FILL
-                    c.font = BOLD
+    for j, h in enumerate(headers):
+        width = max([len(str(h))] + [len(str(r[j])) for r in rows[:500]
+                                     if j < len(r) and r[j] is not None])
+        ws.column_dimensions[get_column_letter(j + 1)].width = min(max(8, width + 2), MAX_WIDTH)
     ws.freeze_panes = freeze
     if rows:
-        ws.auto_filter.ref = ws.dimensions
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    head = []
+    for h in headers:
+        c = WriteOnlyCell(ws, value=h)
+        c.font, c.fill = BOLD, HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        head.append(c)
+    ws.append(head)
+    col_fmt = [NUMBER_FORMATS.get((units[j] if j < len(units) else "") or "")
+               for j in range(len(headers))]
+    for i, r in enumerate(rows):
+        row_fmt = NUMBER_FORMATS.get(row_units[i] or "") if row_units else None
+        out = []
+        for j, v in enumerate(r):
+            v = _plain(v)
+            fmt = row_fmt if row_fmt and j >= first else col_fmt[j] if j < len(col_fmt) else None
+            is_best = bool(best and best[i][j])
+            if (fmt and isinstance(v, int | float)) or is_best:
+                c = WriteOnlyCell(ws, value=v)
+                if fmt and isinstance(v, int | float):
+                    c.number_format = fmt
+                if is_best:
+                    c.fill, c.font = BEST_FILL, BOLD
+                out.append(c)
+            else:
+                out.append(v)
+        ws.append(out)
 
 
 def _plain(v: object) -> object:
@@ -127,12 +139,11 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
     Herkomst (the PC4 -> region lists are the CSVs in ``indelingen/``) — Dutch headers,
     frozen header rows, number formats, suppression."""
     m = measures
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     used: set[str] = set()
 
     # Vergelijking: divisions as columns
-    ws = wb.active
-    ws.title = _sheet_name("Vergelijking", used)
+    ws = wb.create_sheet(_sheet_name("Vergelijking", used))
     keys = [k for k in m.summary_keys()
             if any(d.summary.get(k) is not None for d in m.divisions)]
     headers = ["Maatstaf", "Sleutel", "Eenheid", "Beter", "Gemodelleerd"] + \
@@ -149,14 +160,8 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
         best.append([False] * 5 + [i in b and not (is_count_unit(unit)
                                                    and is_suppressed(vals[i], threshold))
                                    for i in range(len(vals))])
-    _write_table(ws, headers, rows, freeze="F2", best=best)
-    for i, k in enumerate(keys):  # number formats per row (units differ per row)
-        fmt = NUMBER_FORMATS.get(m.definition(k).get("eenheid") or "")
-        if fmt:
-            for j in range(len(m.divisions)):
-                c = ws.cell(row=i + 2, column=6 + j)
-                if isinstance(c.value, int | float):
-                    c.number_format = fmt
+    _write_table(ws, headers, rows, freeze="F2", best=best,
+                 row_units=[m.definition(k).get("eenheid") or "" for k in keys], first=5)
 
     # Definities
     ws = wb.create_sheet(_sheet_name("Definities", used))

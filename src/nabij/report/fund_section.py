@@ -33,7 +33,8 @@ def num(value: float, digits: int = 0) -> str:
     if value is None or pd.isna(value):
         return "–"
     s = f"{float(value):,.{digits}f}"
-    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return "−" + s[1:] if s.startswith("-") else s
 
 
 def pct(value: float, digits: int = 1) -> str:
@@ -158,7 +159,7 @@ def _fund_html(r, threshold: int, top: int) -> str:
     win = e[ok & (e["verschil"] > 0)].head(top)
     lose = e[ok & (e["verschil"] < 0)].sort_values("verschil_per_leerling").head(top)
     head = ["Eenheid", "Leerlingen", "Huidig", f"Doel {s['doeljaar']}", "Verschil",
-            "Verschil per leerling", "Verschil"]
+            "Verschil per leerling", "Verschil (%)"]
 
     def rows(df: pd.DataFrame):
         for x in df.itertuples():

@@ -119,7 +119,9 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
     numbers = content.region_numbers(div)
     gemeenten = content.region_gemeenten(div, ctx.pc4_gemeente, ctx.gemeente_names)
     names = div.region_names()
-    page: dict = {"id": slug, "name": div.name, "sector": div.sector,
+    facts = content.size_facts(m, div) or {}
+    page: dict = {"id": slug, "name": div.name, "sector": div.sector, "thumb": None,
+                  "below": facts.get("below"),
                   "recipe": content.recipe_text(div.recipe), "n_regions": div.n_regions}
     # key numbers of this division
     page["kpis"] = content.key_numbers(m, div, thr)
@@ -136,6 +138,8 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
             f"Kaart van de {len(shapes)} regio's van {div.name}", pc4_buren, shapes))
         page["map_id"] = map_id
         page["n_shapes"] = len(shapes)
+        page["thumb"] = Markup(ctx.kit.thumbnail(
+            map_id, f"Kleine kaart van {div.name}: {len(shapes)} regio's"))
         outline_ref = ctx.uid(f"grens-{div.slug}")
         d = "".join(svg_path(ctx.kit.canvas.pixels(g)) for g in shapes.values())
         ctx.defs.append(f'<path id="{outline_ref}" d="{d}"/>')

@@ -377,6 +377,11 @@ class MapKit:
         return ('<svg class="defs" aria-hidden="true" focusable="false" width="0" height="0">'
                 f'<defs>{pattern}{"".join(parts)}</defs></svg>')
 
+    def thumbnail(self, map_id: str, title: str) -> str:
+        """A small copy of a region map (``<use>`` of its regions: costs a few bytes)."""
+        return (f'<svg class="kaart duimnagel" viewBox="{self.canvas.viewbox}" role="img" '
+                f'aria-label="{escape(title)}"><use href="#{map_id}-regios"/></svg>')
+
     def region_shapes(self, assignment: pd.Series) -> dict[str, BaseGeometry]:
         """Simplified planar polygons of the regions of an assignment."""
         shapes = self.geo.regions(assignment)
@@ -419,7 +424,7 @@ class MapKit:
         return (
             f'<svg id="{map_id}" class="kaart regiokaart" viewBox="{self.canvas.viewbox}" '
             f'role="group" aria-label="{escape(title)}">'
-            f'<g class="regios">{"".join(paths)}</g>'
+            f'<g class="regios" id="{map_id}-regios">{"".join(paths)}</g>'
             f'<g class="gemeentegrenzen" aria-hidden="true">{borders}</g>'
             f'<g class="nummers" aria-hidden="true">{"".join(marks)}</g></svg>')
 

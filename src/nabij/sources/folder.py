@@ -75,9 +75,16 @@ def read_folder(path: Path) -> TableBundle:
             f"{path} is geen map",
             [Problem("verwacht een map met CSV-bestanden, geen bestand", str(path))],
         )
-    files = {p.name.lower(): p for p in sorted(path.iterdir()) if p.is_file()}
+    files: dict[str, Path] = {}
     problems: list[Problem] = []
     notes: list[str] = []
+    for p in sorted(path.iterdir()):
+        if p.is_file():
+            if p.name.lower() in files:
+                problems.append(Problem(f"twee bestanden met dezelfde naam: "
+                                        f"{files[p.name.lower()].name} en {p.name}; verwijder "
+                                        f"er één", p.name))
+            files[p.name.lower()] = p
 
     config = _read_config(files.get(CONFIG_FILE), problems)
     tables: dict[str, pd.DataFrame] = {}

@@ -114,6 +114,7 @@ class WhatIfResult:
     threshold: int = DEFAULT_THRESHOLD
     provisions: tuple[Provision, ...] = field(default_factory=tuple)
     closures: tuple[Closure, ...] = field(default_factory=tuple)
+    per_regio: pd.DataFrame | None = None
 
     def savings(self) -> pd.Series:
         """Positive yearly savings (EUR) per home gemeente."""
@@ -126,7 +127,10 @@ class WhatIfResult:
         v = suppress_counts(self.per_voorziening, ["geplaatst"], self.threshold)
         m = suppress_counts(self.verplaatsingen, ["leerlingen"], self.threshold)
         t = pd.DataFrame([{"onderdeel": k, "waarde": val} for k, val in self.totals.items()])
-        return {"per_gemeente": g, "voorzieningen": v, "verplaatsingen": m, "totaal": t}
+        out = {"per_gemeente": g, "voorzieningen": v, "verplaatsingen": m, "totaal": t}
+        if self.per_regio is not None:
+            out["per_regio"] = self.per_regio
+        return out
 
     def write(self, out: str | Path) -> list[Path]:
         out = Path(out)
@@ -269,8 +273,12 @@ def what_if(
     params: CostParams | None = None,
     spare_share: float = 0.10,
     threshold: int = DEFAULT_THRESHOLD,
+    level=None,
 ) -> WhatIfResult:
-    """Run the what-if of the module docstring on ``atlas``."""
+    """Run the what-if of the module docstring on ``atlas``.
+
+    ``level`` (optional): a fund level name or a Division for an extra per-region table.
+    """
     add, close = tuple(add), tuple(close)
     if not add and not close:
         raise InputError("geef minstens één nieuwe voorziening of één sluiting op")
@@ -302,14 +310,12 @@ def what_if(
     cluster = pieces["cluster"].to_numpy()
     ptype = pieces["soort"].to_numpy(object)
 
-    # split pieces into (piece, destination) moves; new rows appended for partial moves
-    # (piece, destination, pupils, new km, over capacity)
+    # moves: (piece, destination, pupils, new km, over capacity); a piece may be split
     moves: list[tuple[int, int, float, float, bool]] = []
 
-    def suitable(t: str, c: int, only_new: bool) -> np.ndarray:
+    def suitable(t: str, c: int) -> np.ndarray:
+        """Open places of type t that offer cluster c (or list no clusters)."""
         idx = np.flatnonzero((d_type == t) & ok_dest)
-        if only_new:
-            idx = idx[idx >= n_sch]
         if c > 0:
             idx = np.array([i for i in idx if not d_cl[i] or c in d_cl[i]], dtype=np.int64)
         return idx
@@ -321,7 +327,7 @@ def what_if(
         parts = []
         for (t, c), grp in pd.Series(displaced).groupby(
                 [ptype[displaced], cluster[displaced]]):
-            cand = suitable(str(t), int(c), False)
+            cand = suitable(str(t), int(c))
             if len(cand) == 0:
                 continue
             g = grp.to_numpy()
@@ -383,7 +389,7 @@ def what_if(
                     if not (room[n_sch:] > 0).any():
                         break
                     continue
-                if remaining[i] <= 0:
+                if remaining[i] <= 1e-12:
                     continue
                 x = min(remaining[i], room[j])
                 moves.append((int(i), int(j), x, float(dk), False))
@@ -428,8 +434,11 @@ def what_if(
         f"{nl(totals['leerlingkm_bespaard'])} leerlingkilometers en "
         f"{nl(totals['reisuren_bespaard'])} reisuren minder.",
     ]
-    return WhatIfResult(model, per_gem, per_prov, moved, totals, notes, ev0, ev1, threshold,
-                        add, close)
+    result = WhatIfResult(model, per_gem, per_prov, moved, totals, notes, ev0, ev1, threshold,
+                          add, close)
+    if level is not None:
+        result.per_regio = unit_table(result, atlas, level)
+    return result
 
 
 def _closed_positions(sch: pd.DataFrame, close: Iterable[Closure]) -> set[int]:
