@@ -241,7 +241,7 @@ def _read_or_input_error(folder: Path) -> TableBundle | None:
         return None
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
+@settings(max_examples=100, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(file=st.sampled_from(FILES), row=st.integers(0, 12), col=st.integers(0, 12), value=NASTY)
 def test_random_cell_corruption_only_raises_input_error(base: Path, file: str, row: int,
                                                         col: int, value: str) -> None:
@@ -261,7 +261,7 @@ def test_random_cell_corruption_only_raises_input_error(base: Path, file: str, r
         shutil.rmtree(folder.parent)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=FIXTURE_OK)
+@settings(max_examples=100, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(file=st.sampled_from(FILES), pos=st.integers(0, 10_000), junk=st.binary(max_size=8),
        cut=st.integers(0, 8), op=st.sampled_from(["insert", "replace", "truncate", "delete"]))
 def test_random_byte_corruption_only_raises_input_error(base: Path, file: str, pos: int,
@@ -280,7 +280,7 @@ def test_random_byte_corruption_only_raises_input_error(base: Path, file: str, p
         shutil.rmtree(folder.parent)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=FIXTURE_OK)
+@settings(max_examples=30, deadline=None, suppress_health_check=FIXTURE_OK)
 @given(file=st.sampled_from(FILES), row=st.integers(1, 12), col=st.integers(0, 12),
        value=NASTY)
 def test_corrupted_folder_builds_or_raises_input_error(base: Path, file: str, row: int,

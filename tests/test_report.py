@@ -299,3 +299,24 @@ def test_provision_labels():
     assert provision_label("vso_cluster_3") == "VSO cluster 3"
     assert provision_label("PRO") == "PrO"
     assert provision_label("SBO") == "SBO"
+
+
+def test_demo_builds_everything_without_files(tmp_path):
+    """`nabij demo` end to end on a small synthetic country: atlas, measures, report, exports."""
+    from typer.testing import CliRunner
+
+    from nabij.cli import app
+
+    out = tmp_path / "nabij-demo"
+    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--schaal", "0.2",
+                                      "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    for name in ("rapport.html", "rapport.xlsx", "indelingen.geojson",
+                 "maatstaven/measures.json", "atlas/manifest.json"):
+        assert (out / name).exists(), name
+    assert result.output.strip().splitlines()[-1].endswith("rapport.html")
+    html = (out / "rapport.html").read_text(encoding="utf-8")
+    measures = load_measures(out / "maatstaven")
+    assert len(measures.divisions) >= 5
+    assert html.count('class="kaart regiokaart"') == len(measures.divisions)
+    assert 'id="fonds"' in html  # inclusiefonds and leerlingenvervoer are part of the demo

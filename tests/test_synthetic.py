@@ -239,14 +239,16 @@ def test_provenance_sources_and_notes(nl: TableBundle) -> None:
     assert nl.sources and nl.notes and "Synthetisch" in nl.notes[0]
 
 
-def test_large_scale_caps_pc4_codes() -> None:
-    """Four-digit postcodes allow 9,000 areas: bigger countries grow in gemeenten instead."""
+def test_large_scale_gives_sub_areas_beyond_9000_pc4() -> None:
+    """Four digits allow 9,000 postcodes: beyond that, sub-areas get a letter (1011A, 1011B)."""
     b = synthetic_country(3, 2.4)
-    assert len(b.tables["pc4"]) == 9000 and b.tables["pc4"]["pc4"].is_unique
+    pc4 = b.tables["pc4"]["pc4"]
+    assert len(pc4) == round(4000 * 2.4) and pc4.is_unique
+    assert pc4.str.fullmatch(r"[1-9]\d{3}[A-Z]").all()
     assert len(b.tables["gemeenten"]) == round(342 * 2.4)
     assert (b.tables["swv"]["sector"] == "PO").sum() == round(76 * 2.4)
     assert schema_problems(b) == []
-    assert any("vier cijfers" in n for n in b.notes)
+    assert any("lettertoevoeging" in n for n in b.notes)
 
 
 # -- invariants over seeds and small scales -------------------------------------------------------

@@ -69,7 +69,8 @@ class TableSpec:
 
 
 GM = r"GM\d{4}"
-PC4 = r"[1-9]\d{3}"
+PC4 = r"[1-9]\d{3}[A-Z]?"
+"""Four digits; a letter suffix marks a sub-area (used by the 10x synthetic stress country)."""
 JZ = r"JZ\d{2}"
 SWV_CODE = r"(PO|VO) \d{2}-\d{2}"
 
@@ -85,8 +86,8 @@ TABLES: dict[str, TableSpec] = {
                 Column("naam", "str", "name"),
                 Column("provincie", "str", "province name"),
                 Column("jeugdregio", "str", "jeugdregio code, e.g. JZ13", pattern=JZ),
-                Column("inwoners", "int", "inhabitants", min=0, max=5_000_000),
-                Column("inwoners_0_14", "int", "inhabitants aged 0-14", min=0, max=1_000_000),
+                Column("inwoners", "int", "inhabitants", min=0, max=25_000_000),
+                Column("inwoners_0_14", "int", "inhabitants aged 0-14", min=0, max=5_000_000),
                 Column("lat", "float", "centroid latitude (WGS84)", min=NL_LAT[0], max=NL_LAT[1]),
                 Column("lon", "float", "centroid longitude (WGS84)", min=NL_LON[0], max=NL_LON[1]),
             ),

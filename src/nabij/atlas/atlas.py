@@ -157,7 +157,8 @@ class Atlas:
             "naam": self.meta.name,
             "referentiejaar": self.meta.reference_year,
             "aantallen": counts,
-            "leerlingen": {t: int(v) for t, v in by_type.items()} | {"totaal PO": po, "totaal VO": vo},
+            "leerlingen": {t: int(v) for t, v in by_type.items()}
+            | {"totaal PO": po, "totaal VO": vo},
             "deelname": {
                 "SBO": by_type["SBO"] / po if po else 0.0,
                 "SO": by_type["SO"] / po if po else 0.0,

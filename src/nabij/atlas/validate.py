@@ -30,8 +30,10 @@ def _as_number(s: pd.Series, decimal_comma: bool) -> pd.Series:
     if s.dtype.kind == "b":
         return s.astype(float)
     txt = s.astype("string").str.strip()
-    if decimal_comma:
-        txt = txt.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    if decimal_comma:  # "1.234,5" -> 1234.5, but "52.37" stays 52.37
+        comma = txt.str.contains(",", regex=False).fillna(False)
+        fixed = txt.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        txt = txt.where(~comma, fixed)
     return pd.to_numeric(txt, errors="coerce").astype(float)
 
 
@@ -39,7 +41,7 @@ def _coerce_column(
     col: Column, s: pd.Series, file: str, row_offset: int, decimal_comma: bool
 ) -> tuple[pd.Series, list[Problem]]:
     problems: list[Problem] = []
-    if s.dtype == object or str(s.dtype).startswith("string"):
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         raw = s.astype("string").str.strip()
         missing = raw.isna() | (raw == "")
     else:
@@ -73,7 +75,8 @@ def _coerce_column(
             for r in _rows(frac, row_offset):
                 problems.append(Problem(
                     f"'{s.iloc[r - row_offset]}' moet een geheel getal zijn", file, r, col.name))
-            out = num.round().astype("Int64")
+            safe = num.where(num.abs() < 2**53)  # out-of-range values are reported above
+            out = safe.round().astype("Int64")
         else:
             out = num
     elif col.dtype == "bool":

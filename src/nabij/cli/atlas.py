@@ -83,7 +83,7 @@ def export_cmd(
     from nabij.sources.folder import write_folder
 
     atlas = Atlas.load(atlas_dir)
-    write_folder(dict(atlas.tables), out, geometry=atlas.geometry)
+    write_folder(dict(atlas.tables), out, geometry=atlas.geometry, meta=atlas.meta.to_dict())
     console.print(f"CSV-bestanden geschreven naar [bold]{out}[/]")
 
 

@@ -158,30 +158,28 @@ def _build(inst: Instance, model: ObjectiveModel, regions_only: bool = False,
             terms.append((-wr, y[j, j]))
 
     # distance term
-    wd = model.weights.distance / model.norm_distance if model.types else 0.0
+    dd = model.dist
+    wd = model.weights.distance / model.norm_distance if dd is not None else 0.0
     if wd:
-        uo = inst.unit_of
-        for td in model.types.values():
-            for x in np.flatnonzero(td.kids > 0):
-                s0, e0 = td.c_indptr[x], td.c_indptr[x + 1]
-                kx = float(td.kids[x])
-                capx = float(td.cap[x])
-                const += wd * kx * capx
-                zs = []
-                for k, km in zip(td.c_unit[s0:e0].tolist(), td.c_km[s0:e0].tolist(),
-                                 strict=True):
-                    z = m.NewBoolVar(f"z{x}_{k}")
-                    u = int(uo[x])
-                    if k != u:
-                        sv = same(u, k, lower=False)
-                        if isinstance(sv, int):
-                            m.Add(z == 0)
-                        else:
-                            m.AddImplication(z, sv)
-                    zs.append(z)
-                    terms.append((wd * kx * (km - capx), z))
-                if zs:
-                    m.AddAtMostOne(zs)
+        for x in np.flatnonzero(dd.kids > 0):
+            s0, e0 = dd.c_indptr[x], dd.c_indptr[x + 1]
+            kx = float(dd.kids[x])
+            capx = float(dd.cap[x])
+            const += wd * kx * capx
+            u = int(dd.row_unit[x])
+            zs = []
+            for k, km in zip(dd.c_unit[s0:e0].tolist(), dd.c_km[s0:e0].tolist(), strict=True):
+                z = m.NewBoolVar(f"z{x}_{k}")
+                if k != u:
+                    sv = same(u, k, lower=False)
+                    if isinstance(sv, int):
+                        m.Add(z == 0)
+                    else:
+                        m.AddImplication(z, sv)
+                zs.append(z)
+                terms.append((wd * kx * (km - capx), z))
+            if zs:
+                m.AddAtMostOne(zs)
 
     return m, y, terms, const
 

@@ -412,6 +412,8 @@ class HeuristicSolver:
         self.arc_dst = inst.adj_indices
         self.tabu_until = np.zeros(inst.n, dtype=np.int64)
         self._failed: set[tuple] = set()
+        self._full_budget = 600 if self.lexi else 150
+        self._attempt_budget = self._full_budget
         ptr, adj = inst.adj_indptr, inst.adj_indices
         self.nbrs = [adj[ptr[u]:ptr[u + 1]].tolist() for u in range(inst.n)]
         self._refresh_ap()
@@ -570,7 +572,7 @@ class HeuristicSolver:
         st = self.state
         rg = self._region_graph()
         pup = st.pupils
-        max_attempts = 600 if self.lexi else 150
+        max_attempts = self._attempt_budget
         groups: list[tuple[int, ...]] = []
         for r in rg:
             groups.append((r,))
@@ -606,8 +608,11 @@ class HeuristicSolver:
                 attempts += 1
                 parts = self._partition(units, len(g) + 1)
                 if parts is not None and self._try_parts(g, parts):
+                    self._attempt_budget = self._full_budget
                     return True
             self._failed.add(sig)
+        # nothing found: spend less on the next pass (until something succeeds again)
+        self._attempt_budget = max(40, self._attempt_budget // 2)
         return False
 
     def _merge_pass(self) -> None:
@@ -621,7 +626,7 @@ class HeuristicSolver:
                 mr = st.members(r)
                 d = float(st.RQ[mr, s].sum())
                 d += self.model.weights.regions / self.model.p_max
-                if self.model.types:
+                if self.model.dist is not None:
                     ms = st.members(s)
                     both = np.concatenate([mr, ms])
                     md = self.model

@@ -111,19 +111,43 @@ PRESETS: dict[str, Weights] = {
 """Named objectives: ``maxp``, ``grensverkeer`` and ``evenwichtig`` (default)."""
 
 
-@dataclass
-class _TypeDistances:
-    """Candidate sites of one provision type: per area the provider units within its cap."""
+def _ranges(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Flattened CSR entries of ``rows``: (entry indices, position of their row in ``rows``)."""
+    starts, ends = indptr[rows], indptr[rows + 1]
+    cnt = ends - starts
+    total = int(cnt.sum())
+    if total == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    idx = np.repeat(ends - np.cumsum(cnt), cnt) + np.arange(total)
+    return idx, np.repeat(np.arange(len(rows)), cnt)
 
-    kids: np.ndarray          # (n_areas,)
-    cap: np.ndarray           # (n_areas,) nearest anywhere + penalty (km)
-    self_km: np.ndarray       # (n_areas,) distance to the own unit's sites (capped)
-    c_indptr: np.ndarray      # CSR over areas -> candidate (unit, km)
+
+@dataclass
+class _Distances:
+    """Distance data of all provision types, flattened to rows (type t, area a) = t * na + a.
+
+    Per row: children ``kids``, the outside cap (nearest site anywhere + penalty), the distance
+    to the own unit's sites, and the candidate provider units within the cap (sorted by km).
+    Per provider unit: the rows that list it (reverse index). ``unit_rows`` lists the rows
+    of each unit's areas.
+    """
+
+    kids: np.ndarray
+    cap: np.ndarray
+    self_km: np.ndarray
+    row_unit: np.ndarray
+    c_indptr: np.ndarray
     c_unit: np.ndarray
     c_km: np.ndarray
-    r_indptr: np.ndarray      # CSR over provider units -> (area, km)
-    r_area: np.ndarray
+    r_indptr: np.ndarray
+    r_row: np.ndarray
     r_km: np.ndarray
+    u_indptr: np.ndarray
+    u_row: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.kids)
 
 
 class ObjectiveModel:
@@ -216,22 +240,21 @@ class ObjectiveModel:
             + (w.heterogeneity / self.norm_het) * const_het * self.has_het
 
         # -- distance to provisions
-        self.types: dict[str, _TypeDistances] = {}
+        self.dist: _Distances | None = None
         self.norm_distance = 1.0
+        self.is_provider = np.zeros(n, bool)
         if weights.distance > 0 and g.sites and g.lat is not None:
-            total_kids = 0.0
+            parts = []
             for t, (s_area, s_lat, s_lon) in g.sites.items():
                 kids = g.kids.get(t, np.zeros(na))
                 if len(s_area) == 0 or kids.sum() <= 0:
                     continue
-                self.types[t] = _type_distances(kids, g.lat, g.lon, uo[s_area], s_lat,
-                                                s_lon, uo, n)
-                total_kids += kids.sum()
-            self.norm_distance = max(total_kids * REFERENCE_KM, _EPS)
+                parts.append(_type_rows(kids, g.lat, g.lon, uo[s_area], s_lat, s_lon, uo))
+            if parts:
+                self.dist = _stack_rows(parts, uo, n)
+                self.norm_distance = max(float(self.dist.kids.sum()) * REFERENCE_KM, _EPS)
+                self.is_provider = np.diff(self.dist.r_indptr) > 0
         self._rd_cache: dict[int, float] = {}
-        self.is_provider = np.zeros(n, bool)
-        for td in self.types.values():
-            self.is_provider |= np.diff(td.r_indptr) > 0
 
     # -- full evaluation ---------------------------------------------------------------
 
@@ -253,8 +276,7 @@ class ObjectiveModel:
             out["verandering"] = 0.0
         out["heterogeniteit"] = heterogeneity(g.attributes, lab) if g.attributes is not None \
             else 0.0
-        out["afstand"] = float(sum(self._type_cost(td, unit_labels).sum()
-                                   for td in self.types.values()))
+        out["afstand"] = float(self.row_costs(unit_labels).sum()) if self.dist else 0.0
         return out
 
     def value_of(self, comp: dict[str, float]) -> float:
@@ -268,20 +290,20 @@ class ObjectiveModel:
     def value(self, unit_labels: np.ndarray) -> float:
         return self.value_of(self.components(unit_labels))
 
-    def _type_cost(self, td: _TypeDistances, unit_labels: np.ndarray) -> np.ndarray:
-        """Kid-weighted km per area for one type under a labelling."""
-        uo = self.instance.unit_of
-        lab_units = np.asarray(unit_labels)
-        area_region = lab_units[uo]
-        cand_area = np.repeat(np.arange(len(td.kids)), np.diff(td.c_indptr))
-        ok = lab_units[td.c_unit] == area_region[cand_area]
-        best = td.cap.copy()
-        np.minimum.at(best, cand_area[ok], td.c_km[ok])
-        return td.kids * best
+    def row_costs(self, unit_labels: np.ndarray) -> np.ndarray:
+        """Kid-weighted km per (type, area) row under a labelling."""
+        d = self.dist
+        lab = np.asarray(unit_labels)
+        reg = lab[d.row_unit]
+        owner = np.repeat(np.arange(d.rows), np.diff(d.c_indptr))
+        ok = lab[d.c_unit] == reg[owner]
+        best = d.cap.copy()
+        np.minimum.at(best, owner[ok], d.c_km[ok])
+        return d.kids * best
 
     def region_distance(self, units: np.ndarray) -> float:
         """Kid-weighted km of the areas of ``units`` if they formed one region on their own."""
-        if not self.types:
+        if self.dist is None:
             return 0.0
         units = np.sort(np.asarray(units, dtype=np.int64))
         key = hash(units.tobytes())
@@ -294,23 +316,16 @@ class ObjectiveModel:
         return hit
 
     def _region_distance(self, units: np.ndarray) -> float:
-        inst = self.instance
-        mask = np.zeros(inst.n, bool)
+        d = self.dist
+        mask = np.zeros(self.instance.n, bool)
         mask[units] = True
-        areas = np.concatenate([inst.areas_of(u) for u in units]) if len(units) else \
-            np.zeros(0, np.int64)
-        total = 0.0
-        for td in self.types.values():
-            starts, ends = td.c_indptr[areas], td.c_indptr[areas + 1]
-            cnt = ends - starts
-            idx = np.repeat(ends - cnt.cumsum(), cnt) + np.arange(cnt.sum()) if cnt.sum() else \
-                np.zeros(0, np.int64)
-            owner = np.repeat(np.arange(len(areas)), cnt)
-            ok = mask[td.c_unit[idx]]
-            best = td.cap[areas].copy()
-            np.minimum.at(best, owner[ok], td.c_km[idx][ok])
-            total += float((td.kids[areas] * best).sum())
-        return total
+        ridx, _ = _ranges(d.u_indptr, units)
+        rows = d.u_row[ridx]
+        idx, owner = _ranges(d.c_indptr, rows)
+        ok = mask[d.c_unit[idx]]
+        best = d.cap[rows].copy()
+        np.minimum.at(best, owner[ok], d.c_km[idx[ok]])
+        return float((d.kids[rows] * best).sum())
 
 
 def heterogeneity(x: np.ndarray, labels: np.ndarray) -> float:
@@ -326,35 +341,48 @@ def heterogeneity(x: np.ndarray, labels: np.ndarray) -> float:
     return total
 
 
-def _type_distances(kids, lat, lon, site_unit, s_lat, s_lon, unit_of, n_units
-                    ) -> _TypeDistances:
-    na = len(kids)
+def _type_rows(kids, lat, lon, site_unit, s_lat, s_lon, unit_of) -> dict:
+    """Candidates of one provision type: per area the provider units within its cap."""
     d = DETOUR * haversine_km(lat[:, None], lon[:, None], s_lat[None, :], s_lon[None, :])
-    nearest = d.min(axis=1)
-    cap = nearest + PENALTY_KM
-    # min km per (area, provider unit), only pairs within the cap
+    cap = d.min(axis=1) + PENALTY_KM
     rows, cols = np.nonzero(d < cap[:, None])
     km = d[rows, cols]
     units = site_unit[cols]
-    key = rows * n_units + units
-    order = np.lexsort((km, key))
-    key, km, rows, units = key[order], km[order], rows[order], units[order]
-    first = np.ones(len(key), bool)
-    first[1:] = key[1:] != key[:-1]
+    # min km per (area, unit), only for areas with children
+    order = np.lexsort((km, units, rows))
+    rows, units, km = rows[order], units[order], km[order]
+    first = np.ones(len(rows), bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (units[1:] != units[:-1])
     rows, units, km = rows[first], units[first], km[first]
     keep = kids[rows] > 0
     rows, units, km = rows[keep], units[keep], km[keep]
     o = np.lexsort((km, rows))
-    rows, units, km = rows[o], units[o], km[o]
-    c_indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=na))])
     self_km = cap.copy()
     own = units == unit_of[rows]
     np.minimum.at(self_km, rows[own], km[own])
-    o2 = np.lexsort((rows, units))
-    r_indptr = np.concatenate([[0], np.cumsum(np.bincount(units[o2], minlength=n_units))])
-    return _TypeDistances(kids=kids, cap=cap, self_km=self_km, c_indptr=c_indptr,
-                          c_unit=units, c_km=km, r_indptr=r_indptr, r_area=rows[o2],
-                          r_km=km[o2])
+    return {"kids": kids, "cap": cap, "self_km": self_km, "rows": rows[o], "units": units[o],
+            "km": km[o]}
+
+
+def _stack_rows(parts: list[dict], unit_of: np.ndarray, n_units: int) -> _Distances:
+    """Flatten per-type candidates into one row space (type t, area a) -> t * na + a."""
+    na = len(unit_of)
+    nr = na * len(parts)
+    kids = np.concatenate([p["kids"] for p in parts])
+    cap = np.concatenate([p["cap"] for p in parts])
+    self_km = np.concatenate([p["self_km"] for p in parts])
+    rows = np.concatenate([p["rows"] + t * na for t, p in enumerate(parts)])
+    units = np.concatenate([p["units"] for p in parts])
+    km = np.concatenate([p["km"] for p in parts])
+    c_indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=nr))])
+    o = np.lexsort((rows, units))
+    r_indptr = np.concatenate([[0], np.cumsum(np.bincount(units, minlength=n_units))])
+    row_unit = np.tile(unit_of, len(parts))
+    ou = np.argsort(row_unit, kind="stable")
+    u_indptr = np.concatenate([[0], np.cumsum(np.bincount(row_unit, minlength=n_units))])
+    return _Distances(kids=kids, cap=cap, self_km=self_km, row_unit=row_unit,
+                      c_indptr=c_indptr, c_unit=units, c_km=km, r_indptr=r_indptr,
+                      r_row=rows[o], r_km=km[o], u_indptr=u_indptr, u_row=ou)
 
 
 class State:
@@ -393,22 +421,28 @@ class State:
         else:
             self.RQ = np.asarray((model.Q @ onehot).todense())
         self.pair = model.const + float((self.RQ[np.arange(n), labels]).sum()) / 2
-        # distance part
-        self.near: dict[str, np.ndarray] = {}
-        self.cost: dict[str, np.ndarray] = {}
+        # distance part: NEAR[row, r] = nearest site of the row's type in region r (capped)
+        d = model.dist
         self.dist = 0.0
-        for name, td in model.types.items():
-            na = len(td.kids)
-            near = np.repeat(td.cap[:, None], cap, axis=1)
-            cand_area = np.repeat(np.arange(na), np.diff(td.c_indptr))
-            np.minimum.at(near, (cand_area, labels[td.c_unit]), td.c_km)
-            self.near[name] = near
-            c = near[np.arange(na), labels[inst.unit_of]]
-            self.cost[name] = c
-            self.dist += float((td.kids * c).sum())
-        self._pcache: dict[tuple[int, int, int], tuple[int, int, float]] = {}
+        if d is not None:
+            self.near = np.repeat(d.cap[:, None], cap, axis=1)
+            owner = np.repeat(np.arange(d.rows), np.diff(d.c_indptr))
+            np.minimum.at(self.near, (owner, labels[d.c_unit]), d.c_km)
+            self.cost = self.near[np.arange(d.rows), labels[d.row_unit]]
+            self.dist = float((d.kids * self.cost).sum())
+        self._init_pcache()
         self.p = int((self.size > 0).sum())
         self.free = [r for r in range(cap - 1, -1, -1) if self.size[r] == 0]
+
+    def _init_pcache(self) -> None:
+        """Cache of provider effects per (unit, target region), valid while the versions of
+        the source and target region are unchanged."""
+        rows = self.inst.n if self.model.dist is not None else 0
+        shape = (rows, self.capacity)
+        self._pc_val = np.zeros(shape)
+        self._pc_a = np.full(shape, -1, dtype=np.int64)
+        self._pc_va = np.full(shape, -1, dtype=np.int64)
+        self._pc_vb = np.full(shape, -1, dtype=np.int64)
 
     # -- value ---------------------------------------------------------------------------
     @property
@@ -440,17 +474,18 @@ class State:
         self.count = np.vstack([self.count, np.zeros((pad, self.count.shape[1]), np.int64)])
         self.version = np.concatenate([self.version, np.zeros(pad, np.int64)])
         self.RQ = np.hstack([self.RQ, np.zeros((self.RQ.shape[0], pad))])
-        for name, td in self.model.types.items():
-            self.near[name] = np.hstack([self.near[name],
-                                         np.repeat(td.cap[:, None], pad, axis=1)])
+        if self.model.dist is not None:
+            self.near = np.hstack([self.near,
+                                   np.repeat(self.model.dist.cap[:, None], pad, axis=1)])
         self.free.extend(range(new - 1, old - 1, -1))
+        self._init_pcache()
 
     # -- deltas --------------------------------------------------------------------------
     def move_deltas(self, v: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Objective change of moving each unit v[i] to region b[i] (vectorised)."""
         a = self.label[v]
         d = self.RQ[v, b] - self.RQ[v, a]
-        if self.model.types:
+        if self.model.dist is not None:
             d = d + self._wd * self._dist_deltas(v, a, b)
         empty = self.size[a] == 1
         if empty.any():
@@ -464,81 +499,70 @@ class State:
         return float(self.move_deltas(np.array([v]), np.array([b]))[0])
 
     def _dist_deltas(self, v: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        inst = self.inst
-        sizes = inst.unit_indptr[v + 1] - inst.unit_indptr[v]
-        if (sizes == 1).all():
-            areas = inst.unit_areas[inst.unit_indptr[v]]
-            owner = np.arange(len(v))
-        else:
-            owner = np.repeat(np.arange(len(v)), sizes)
-            starts = inst.unit_indptr[v]
-            areas = inst.unit_areas[np.repeat(starts - np.cumsum(sizes) + sizes, sizes)
-                                    + np.arange(sizes.sum())]
-        out = np.zeros(len(v))
-        ao, bo = a[owner], b[owner]
-        for name, td in self.model.types.items():
-            near = self.near[name]
-            after = np.minimum(near[areas, bo], td.self_km[areas])
-            own = td.kids[areas] * (after - near[areas, ao])
-            out += np.bincount(owner, weights=own, minlength=len(v))
-        ver = self.version
-        cache = self._pcache
-        for i in np.flatnonzero(self.model.is_provider[v]):
-            vi, ai, bi = int(v[i]), int(a[i]), int(b[i])
-            key = (vi, ai, bi)
-            hit = cache.get(key)
-            va, vb = int(ver[ai]), int(ver[bi])
-            if hit is None or hit[0] != va or hit[1] != vb:
-                total = 0.0
-                for name, td in self.model.types.items():
-                    if td.r_indptr[vi + 1] > td.r_indptr[vi]:
-                        total += self._provider_delta(td, self.near[name], vi, ai, bi)
-                hit = (va, vb, total)
-                cache[key] = hit
-            out[i] += hit[2]
+        """Kid-km change: the moved unit's own rows, plus (cached) effects of its sites."""
+        dd = self.model.dist
+        near = self.near
+        idx, owner = _ranges(dd.u_indptr, v)
+        rows = dd.u_row[idx]
+        after = np.minimum(near[rows, b[owner]], dd.self_km[rows])
+        own = dd.kids[rows] * (after - near[rows, a[owner]])
+        out = np.bincount(owner, weights=own, minlength=len(v))
+        prov = np.flatnonzero(self.model.is_provider[v])
+        if len(prov):
+            pv, pa, pb = v[prov], a[prov], b[prov]
+            ver = self.version
+            valid = (self._pc_a[pv, pb] == pa) & (self._pc_va[pv, pb] == ver[pa]) & \
+                (self._pc_vb[pv, pb] == ver[pb])
+            bad = np.flatnonzero(~valid)
+            if len(bad):
+                bv, ba, bb = pv[bad], pa[bad], pb[bad]
+                self._pc_val[bv, bb] = self._provider_deltas(bv, ba, bb)
+                self._pc_a[bv, bb] = ba
+                self._pc_va[bv, bb] = ver[ba]
+                self._pc_vb[bv, bb] = ver[bb]
+            out[prov] += self._pc_val[pv, pb]
         return out
 
-    def _provider_delta(self, td: _TypeDistances, near: np.ndarray, v: int, a: int, b: int
-                        ) -> float:
-        """Change for *other* units' areas when provider unit v moves from a to b."""
-        s, e = td.r_indptr[v], td.r_indptr[v + 1]
-        areas, km = td.r_area[s:e], td.r_km[s:e]
-        reg = self.label[self.inst.unit_of[areas]]
-        delta = 0.0
-        inb = reg == b
-        if inb.any():
-            cur = near[areas[inb], b]
-            delta -= float((td.kids[areas[inb]] * np.maximum(cur - km[inb], 0.0)).sum())
-        ina = (reg == a) & (self.inst.unit_of[areas] != v)
-        if ina.any():
-            aa, kk = areas[ina], km[ina]
-            cur = near[aa, a]
-            hit = kk <= cur + 1e-9
-            for x in aa[hit]:
-                nw = self._nearest_without(td, int(x), a, v)
-                delta += float(td.kids[x] * (nw - near[x, a]))
-        return delta
+    def _provider_deltas(self, v: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Kid-km change for *other* units' rows when provider units v move from a to b."""
+        dd = self.model.dist
+        near = self.near
+        idx, k = _ranges(dd.r_indptr, v)
+        rows, km = dd.r_row[idx], dd.r_km[idx]
+        ru = dd.row_unit[rows]
+        reg = self.label[ru]
+        out = np.zeros(len(v))
+        # rows in b gain v's sites
+        g = reg == b[k]
+        if g.any():
+            gain = dd.kids[rows[g]] * np.maximum(near[rows[g], b[k[g]]] - km[g], 0.0)
+            out -= np.bincount(k[g], weights=gain, minlength=len(v))
+        # rows in a whose nearest site in a is v's lose it
+        la = (reg == a[k]) & (ru != v[k])
+        la[la] = km[la] <= near[rows[la], a[k[la]]] + 1e-9
+        if la.any():
+            hr, hk = rows[la], k[la]
+            nw = self._nearest_in(hr, a[hk], skip=v[hk])
+            loss = dd.kids[hr] * (nw - near[hr, a[hk]])
+            out += np.bincount(hk, weights=loss, minlength=len(v))
+        return out
 
-    def _nearest_in(self, td: _TypeDistances, areas: np.ndarray, r: int) -> np.ndarray:
-        """Nearest site in region r for each of ``areas`` (capped), vectorised."""
-        starts, ends = td.c_indptr[areas], td.c_indptr[areas + 1]
-        cnt = ends - starts
-        best = td.cap[areas].copy()
-        total = int(cnt.sum())
-        if total:
-            idx = np.repeat(ends - np.cumsum(cnt), cnt) + np.arange(total)
-            owner = np.repeat(np.arange(len(areas)), cnt)
-            ok = self.label[td.c_unit[idx]] == r
-            np.minimum.at(best, owner[ok], td.c_km[idx[ok]])
+    def _nearest_in(self, rows: np.ndarray, r: np.ndarray | int, skip: np.ndarray | int = -1
+                    ) -> np.ndarray:
+        """Nearest site in region r (not in unit ``skip``) for each row (capped), vectorised.
+
+        ``r`` and ``skip`` are scalars or arrays aligned with ``rows``.
+        """
+        dd = self.model.dist
+        best = dd.cap[rows].copy()
+        idx, owner = _ranges(dd.c_indptr, rows)
+        if len(idx):
+            units = dd.c_unit[idx]
+            rr = r[owner] if isinstance(r, np.ndarray) else r
+            ss = skip[owner] if isinstance(skip, np.ndarray) else skip
+            ok = (self.label[units] == rr) & (units != ss)
+            np.minimum.at(best, owner[ok], dd.c_km[idx[ok]])
         return best
-
-    def _nearest_without(self, td: _TypeDistances, x: int, r: int, skip: int) -> float:
-        s, e = td.c_indptr[x], td.c_indptr[x + 1]
-        units = td.c_unit[s:e]
-        ok = (self.label[units] == r) & (units != skip)
-        if ok.any():
-            return float(td.c_km[s:e][ok][0])
-        return float(td.cap[x])
 
     def within(self, units: np.ndarray) -> float:
         """Sum of Q over the pairs inside ``units``."""
@@ -550,7 +574,7 @@ class State:
     def regroup_delta(self, old: list[np.ndarray], new: list[np.ndarray]) -> float:
         """Objective change of replacing the regions ``old`` by the unit sets ``new``."""
         d = sum(self.within(u) for u in new) - sum(self.within(u) for u in old)
-        if self.model.types:
+        if self.model.dist is not None:
             md = self.model
             d += self._wd * (sum(md.region_distance(u) for u in new)
                              - sum(md.region_distance(u) for u in old))
@@ -596,24 +620,25 @@ class State:
             self.pupils[a] = 0.0
             self.free.append(a)
         # distance part
-        if model.types:
-            own_areas = inst.areas_of(v)
-            for name, td in model.types.items():
-                near = self.near[name]
-                cost = self.cost[name]
-                s, e = td.r_indptr[v], td.r_indptr[v + 1]
-                touched = own_areas
-                if e > s:
-                    areas, km = td.r_area[s:e], td.r_km[s:e]
-                    np.minimum.at(near, (areas, np.full(len(areas), b)), km)
-                    hit = areas[km <= near[areas, a] + 1e-9]
-                    if len(hit):
-                        near[hit, a] = self._nearest_in(td, hit, a)
-                    touched = np.union1d(own_areas, areas)
-                reg = self.label[inst.unit_of[touched]]
-                new = near[touched, reg]
-                self.dist += float((td.kids[touched] * (new - cost[touched])).sum())
-                cost[touched] = new
+        dd = model.dist
+        if dd is not None:
+            near = self.near
+            idx, _ = _ranges(dd.u_indptr, np.array([v]))
+            touched = dd.u_row[idx]
+            s0, e0 = dd.r_indptr[v], dd.r_indptr[v + 1]
+            if e0 > s0:
+                rows, km = dd.r_row[s0:e0], dd.r_km[s0:e0]
+                near[rows, b] = np.minimum(near[rows, b], km)
+                hit = rows[km <= near[rows, a] + 1e-9]
+                if len(hit):
+                    near[hit, a] = self._nearest_in(hit, a)
+                touched = np.concatenate([touched, rows])
+            new = near[touched, self.label[dd.row_unit[touched]]]
+            # rows may repeat in ``touched``: take each once
+            touched, first = np.unique(touched, return_index=True)
+            new = new[first]
+            self.dist += float((dd.kids[touched] * (new - self.cost[touched])).sum())
+            self.cost[touched] = new
 
     # -- checks --------------------------------------------------------------------------
     def recompute(self) -> float:

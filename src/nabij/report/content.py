@@ -45,6 +45,11 @@ class Table:
     rows: list[list[Cell]]
     units: list[str] = field(default_factory=list)
     caption: str = ""
+    classes: list[str] = field(default_factory=list)
+    """Optional CSS class per column (e.g. columns hidden in print)."""
+
+    def col_class(self, j: int) -> str:
+        return self.classes[j] if j < len(self.classes) else ""
 
 
 def cell(value: object, eenheid: str | None, threshold: int) -> Cell:
@@ -270,7 +275,8 @@ def region_table(m: Measures, div: DivisionResult, threshold: int,
             g = gemeenten.get(code, [])
             row.append(Cell(", ".join(g), name_list(g, limit)))
         rows.append(row)
-    return Table(headers, rows, units)
+    classes = [""] * (len(headers) - 1) + ["gemeentenlijst" if gemeenten is not None else ""]
+    return Table(headers, rows, units, classes=classes)
 
 
 def _header(m: Measures, key: str) -> str:
@@ -300,6 +306,15 @@ def size_distribution(m: Measures, div: DivisionResult) -> tuple[list[str], list
         lo_s = nl_number(lo / 1000, 0)
         labels.append(f"{lo_s}k+" if not np.isfinite(hi) else f"{lo_s}–{nl_number(hi / 1000, 0)}k")
     return labels, [int(c) for c in counts]
+
+
+def size_class_labels() -> list[str]:
+    """Long Dutch labels of the size classes: '5.000 tot 10.000', '80.000 of meer'."""
+    out = []
+    for lo, hi in zip(SIZE_BINS[:-1], SIZE_BINS[1:], strict=True):
+        out.append(f"{nl_number(lo, 0)} of meer" if not np.isfinite(hi)
+                   else f"{nl_number(lo, 0)} tot {nl_number(hi, 0)}")
+    return out
 
 
 def size_facts(m: Measures, div: DivisionResult) -> dict | None:
@@ -500,7 +515,7 @@ def findings(m: Measures, threshold: int, per_division: int = 2) -> list[str]:
             below = "geen" if f["below"] == 0 else str(f["below"])
             facts.append(f"{f['n']} regio's van {format_value(f['min'], 'leerlingen', threshold)}"
                          f" tot {format_value(f['max'], 'leerlingen', threshold)} leerlingen, "
-                         f"{below} onder 10.000")
+                         f"{below} met minder dan 10.000")
         moved = div.summary.get("verandering_leerlingen")
         ref = reference_for(div, m.divisions)
         if ref is not None and is_number(moved) and float(moved) > 0:  # type: ignore[arg-type]

@@ -165,9 +165,9 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
                                               "(k = duizend)", highlight={0, 1})),
             "caption": title + ". Paars: onder de ondergrens van 10.000 leerlingen uit het advies.",
             "table": Table(["Grootteklasse (leerlingen)", "Aantal regio's"],
-                           [[Cell(lab, lab.replace("k", ".000")),
-                             Cell(c, str(c), numeric=True)]
-                            for lab, c in zip(labels, counts, strict=True)]),
+                           [[Cell(lab, lab), Cell(c, str(c), numeric=True)]
+                            for lab, c in zip(content.size_class_labels(), counts,
+                                              strict=True)]),
         })
     dist = content.distance_table(div)
     if dist is not None and div.thuisnabijheid is not None:

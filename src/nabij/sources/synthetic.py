@@ -137,12 +137,22 @@ def synthetic_country(seed: int = 2024, scale: float = 1.0) -> TableBundle:
     return _bundle(seed, scale, tables, gem["geometry"])
 
 
+def _pc4_codes(rng: np.random.Generator, n: int) -> np.ndarray:
+    """n sorted unique PC4 codes; beyond 9,000 areas, sub-areas get a letter (1011A, 1011B)."""
+    if n <= MAX_PC4:
+        return (np.sort(rng.choice(MAX_PC4, n, replace=False)) + 1000).astype(str)
+    per = -(-n // MAX_PC4)
+    letters = [chr(ord("A") + i) for i in range(per)]
+    pick = np.sort(rng.choice(MAX_PC4 * per, n, replace=False))
+    return np.array([f"{1000 + i // per}{letters[i % per]}" for i in pick], dtype=object)
+
+
 # -- land and PC4 points --------------------------------------------------------------------
 
 
 def _land(rng: np.random.Generator, scale: float) -> dict:
     """PC4 points (km), their cells, adjacency, town and island membership, gemeente seeds."""
-    n_pc4 = min(int(round(N_PC4 * scale)), MAX_PC4)
+    n_pc4 = int(round(N_PC4 * scale))
     n_gem = max(int(round(N_GEMEENTEN * scale)), 8)
     n_isl = min(len(ISLANDS), max(1, int(15 * scale + 0.5)))
     islands = ISLANDS[:n_isl]
@@ -323,9 +333,8 @@ def _gemeenten(rng: np.random.Generator, land: dict, people: dict) -> dict:
     rank_of_gem[gem_order] = np.arange(n_gem)
     dist_seed = np.hypot(*(xy - xy[seeds[owner]]).T)
     pc4_order = np.lexsort((dist_seed, rank_of_gem[owner]))
-    codes = np.sort(rng.choice(MAX_PC4, n, replace=False)) + 1000
     pc4_code = np.empty(n, dtype=object)
-    pc4_code[pc4_order] = codes.astype(str)
+    pc4_code[pc4_order] = _pc4_codes(rng, n)
 
     names = np.array(place_names(n_gem - land["n_isl"], rng)
                      + place_names(land["n_isl"], rng, island=True), dtype=object)
@@ -652,9 +661,10 @@ def _bundle(seed: int, scale: float, tables: dict, geometry: dict) -> TableBundl
         "Leerlingen van een samenwerkingsverband worden geteld op de vestigingsplaats van "
         "de school (zoals DUO).",
     ]
-    if n_pc4 >= MAX_PC4:
-        notes.append("Postcodes hebben vier cijfers: boven 9.000 postcodegebieden groeien "
-                     "gemeenten, scholen en leerlingen mee, het aantal postcodegebieden niet.")
+    if n_pc4 > MAX_PC4:
+        notes.append("Vier cijfers geven hoogstens 9.000 postcodes: boven dat aantal krijgen de "
+                     "synthetische postcodegebieden een lettertoevoeging (bv. 1011B), als "
+                     "deelgebieden van een postcode.")
     return TableBundle(
         name=f"Synthetisch Nederland (seed {seed}, schaal {scale:g})",
         reference_year=REFERENCE_YEAR,
