@@ -416,10 +416,16 @@ class HeuristicSolver:
         self._attempt_budget = self._full_budget
         ptr, adj = inst.adj_indptr, inst.adj_indices
         self.nbrs = [adj[ptr[u]:ptr[u + 1]].tolist() for u in range(inst.n)]
+        # reverse arc of each arc (u -> w) is (w -> u)
+        key = self.arc_src * inst.n + self.arc_dst
+        rkey = self.arc_dst * inst.n + self.arc_src
+        self.arc_rev = np.searchsorted(key, rkey)
         self._refresh_ap()
 
     def _refresh_ap(self) -> None:
-        """Articulation points of every region (units whose removal disconnects it)."""
+        """Boundary arcs and articulation points of every region, from scratch."""
+        lab = self.state.label
+        self.boundary = lab[self.arc_src] != lab[self.arc_dst]
         self.is_ap = np.zeros(self.inst.n, bool)
         self.lab_list = self.state.label.tolist()
         for r in self.state.regions():
@@ -470,18 +476,25 @@ class HeuristicSolver:
             aps.append(root)
         return aps
 
+    def _sync_boundary(self, v: int) -> None:
+        """Update the boundary flags of the arcs of unit v after it moved."""
+        ptr = self.inst.adj_indptr
+        out = np.arange(ptr[v], ptr[v + 1])
+        lab = self.state.label
+        flag = lab[v] != lab[self.arc_dst[out]]
+        self.boundary[out] = flag
+        self.boundary[self.arc_rev[out]] = flag
+
     def _candidates(self) -> tuple[np.ndarray, np.ndarray]:
         """Boundary moves that keep every hard constraint (contiguity via articulation points)."""
         st = self.state
         lab = st.label
-        la = lab[self.arc_src]
-        lb = lab[self.arc_dst]
-        sel = la != lb
+        sel = np.flatnonzero(self.boundary)
         v = self.arc_src[sel]
-        b = lb[sel]
         if len(v) == 0:
-            return v, b
-        a = la[sel]
+            return v, v
+        b = lab[self.arc_dst[sel]]
+        a = lab[v]
         pv = self.inst.pupils[v]
         ok = (st.size[a] > 1) & (st.pupils[a] - pv >= self.min - _EPS) & ~self.is_ap[v]
         if np.isfinite(self.max):
@@ -496,6 +509,7 @@ class HeuristicSolver:
         a = int(self.state.label[v])
         self.state.move(v, b)
         self.lab_list[v] = b
+        self._sync_boundary(v)
         self._update_ap(a)
         self._update_ap(b)
 
@@ -624,7 +638,7 @@ class HeuristicSolver:
                 if r >= s or st.pupils[r] + st.pupils[s] > self.max + _EPS:
                     continue
                 mr = st.members(r)
-                d = float(st.RQ[mr, s].sum())
+                d = float(st.RQ[s, mr].sum())
                 d += self.model.weights.regions / self.model.p_max
                 if self.model.dist is not None:
                     ms = st.members(s)
@@ -639,6 +653,7 @@ class HeuristicSolver:
             for u in st.members(r):
                 st.move(int(u), s)
                 self.lab_list[int(u)] = s
+                self._sync_boundary(int(u))
             self._update_ap(s)
             self._update_best()
 
@@ -677,6 +692,7 @@ class HeuristicSolver:
         if st.value < before - _EPS:
             for u, r in moves:
                 self.lab_list[u] = r
+                self._sync_boundary(u)
             for r in set(assigned) | set(group):
                 if st.size[r] > 0:
                     self._update_ap(int(r))

@@ -34,8 +34,8 @@ Incremental evaluation
 ----------------------
 Border traffic, change and heterogeneity are all *pairwise*: they equal a constant plus the
 sum of a coefficient Q[u, v] over pairs of units in the same region. :class:`State` keeps the
-matrix ``RQ[u, r] = sum of Q[u, v] over v in region r``, so the pairwise change of moving unit
-u from region A to B is ``RQ[u, B] - RQ[u, A]`` (O(1)); after a move two columns of RQ are
+matrix ``RQ[r, u] = sum of Q[u, v] over v in region r``, so the pairwise change of moving unit
+u from region A to B is ``RQ[B, u] - RQ[A, u]`` (O(1)); after a move two rows of RQ are
 updated (O(n), or O(degree) when Q is sparse). Distance keeps, per type, the nearest site in
 each region for every area (``NEAR[a, r]``), updated only for the areas near a moved site.
 """
@@ -417,10 +417,13 @@ class State:
         # pairwise part
         onehot = csr_matrix((np.ones(n), (np.arange(n), labels)), shape=(n, cap))
         if model.dense:
-            self.RQ = np.asarray(onehot.T @ model.Q.T).T.copy() if n else np.zeros((0, cap))
+            self.RQ = np.ascontiguousarray(onehot.T @ model.Q) if n else np.zeros((cap, 0))
         else:
-            self.RQ = np.asarray((model.Q @ onehot).todense())
-        self.pair = model.const + float((self.RQ[np.arange(n), labels]).sum()) / 2
+            self.RQ = np.ascontiguousarray((onehot.T @ model.Q).todense())
+        self.pair = model.const + float((self.RQ[labels, np.arange(n)]).sum()) / 2
+        self.member_sets: list[set[int]] = [set() for _ in range(cap)]
+        for u, r in enumerate(labels.tolist()):
+            self.member_sets[r].add(u)
         # distance part: NEAR[row, r] = nearest site of the row's type in region r (capped)
         d = model.dist
         self.dist = 0.0
@@ -450,7 +453,8 @@ class State:
         return self.pair + self._wd * self.dist - self._wr * self.p
 
     def members(self, r: int) -> np.ndarray:
-        return np.flatnonzero(self.label == r)
+        """Units of region r, sorted."""
+        return np.array(sorted(self.member_sets[r]), dtype=np.int64)
 
     def regions(self) -> np.ndarray:
         return np.flatnonzero(self.size > 0)
@@ -473,7 +477,8 @@ class State:
         self.pupils = np.concatenate([self.pupils, np.zeros(pad)])
         self.count = np.vstack([self.count, np.zeros((pad, self.count.shape[1]), np.int64)])
         self.version = np.concatenate([self.version, np.zeros(pad, np.int64)])
-        self.RQ = np.hstack([self.RQ, np.zeros((self.RQ.shape[0], pad))])
+        self.RQ = np.vstack([self.RQ, np.zeros((pad, self.RQ.shape[1]))])
+        self.member_sets.extend(set() for _ in range(pad))
         if self.model.dist is not None:
             self.near = np.hstack([self.near,
                                    np.repeat(self.model.dist.cap[:, None], pad, axis=1)])
@@ -484,7 +489,7 @@ class State:
     def move_deltas(self, v: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Objective change of moving each unit v[i] to region b[i] (vectorised)."""
         a = self.label[v]
-        d = self.RQ[v, b] - self.RQ[v, a]
+        d = self.RQ[b, v] - self.RQ[a, v]
         if self.model.dist is not None:
             d = d + self._wd * self._dist_deltas(v, a, b)
         empty = self.size[a] == 1
@@ -593,18 +598,20 @@ class State:
             if b in self.free:
                 self.free.remove(b)
         # pairwise part
-        self.pair += self.RQ[v, b] - self.RQ[v, a]
+        self.pair += self.RQ[b, v] - self.RQ[a, v]
         if model.dense:
-            col = model.Q[:, v]
-            self.RQ[:, a] -= col
-            self.RQ[:, b] += col
+            col = model.Q[v]
+            self.RQ[a] -= col
+            self.RQ[b] += col
         else:
             q = model.Q
             s, e = q.indptr[v], q.indptr[v + 1]
             idx, val = q.indices[s:e], q.data[s:e]
-            self.RQ[idx, a] -= val
-            self.RQ[idx, b] += val
+            self.RQ[a, idx] -= val
+            self.RQ[b, idx] += val
         self.label[v] = b
+        self.member_sets[a].discard(v)
+        self.member_sets[b].add(v)
         self.size[a] -= 1
         self.size[b] += 1
         pv = inst.pupils[v]
