@@ -74,6 +74,20 @@ def _fusie(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
     return [fusie_division(atlas, s, threshold=o.fusie_threshold) for s in ("PO", "VO")]
 
 
+def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
+    """The optimizer with its defaults (evenwichtig, minimum = fusie threshold), per sector."""
+    from nabij.optimize import Regionalizer  # lazy: the optimizer sits downstream
+
+    out = []
+    for sector, label in (("PO", "PO"), ("VO", "VO"), ("PO+VO", "funderend")):
+        res = Regionalizer(sector=sector, min_pupils=o.fusie_threshold,
+                           provision_types=o.provisions,
+                           time_limit=float(o.extra.get("optimaal_tijd", 20)),
+                           seed=int(o.extra.get("optimaal_seed", 0))).fit(atlas)
+        out.append(res.division.renamed(f"Optimaal {label}"))
+    return out
+
+
 for _s in (
     Scenario("status-quo", "Status quo", "De huidige samenwerkingsverbanden PO en VO.", _sq),
     Scenario("s1", "S1 Eén SWV funderend onderwijs",
@@ -87,6 +101,10 @@ for _s in (
     Scenario("fusie", "Fusie kleine SWV's",
              "Samenwerkingsverbanden met minder dan 10.000 leerlingen fuseren met de buur "
              "waarmee ze de meeste leerlingen uitwisselen.", _fusie),
+    Scenario("optimaal", "Optimale schaal",
+             "De optimalisator zoekt per sector (PO, VO, funderend) aaneengesloten regio's van "
+             "minstens 10.000 leerlingen met weinig grensverkeer, voorzieningen dichtbij en "
+             "weinig verandering (doel 'evenwichtig', 20 s rekentijd per sector).", _optimaal),
 ):
     register(_s)
 

@@ -47,7 +47,7 @@ class SolveResult:
     value: float
     history: list[tuple[float, float]] = field(default_factory=list)
     iterations: int = 0
-    status: str = "heuristic"
+    status: str = "heuristiek"
     bound: float | None = None
 
 
@@ -121,6 +121,8 @@ class HeuristicSolver:
         self.max = float(c.max_pupils) if c.max_pupils is not None else np.inf
         self.lexi = model.weights.regions / max(model.p_max, 1) > 1.0
 
+        ptr, adj = instance.adj_indptr, instance.adj_indices
+        self.nbrs = [adj[ptr[u]:ptr[u + 1]].tolist() for u in range(instance.n)]
         starts = self._constructions(start)
         if not starts:
             return SolveResult(labels=np.zeros(0, np.int64), value=np.inf,
@@ -414,8 +416,6 @@ class HeuristicSolver:
         self._failed: set[tuple] = set()
         self._full_budget = 600 if self.lexi else 150
         self._attempt_budget = self._full_budget
-        ptr, adj = inst.adj_indptr, inst.adj_indices
-        self.nbrs = [adj[ptr[u]:ptr[u + 1]].tolist() for u in range(inst.n)]
         # reverse arc of each arc (u -> w) is (w -> u)
         key = self.arc_src * inst.n + self.arc_dst
         rkey = self.arc_dst * inst.n + self.arc_src

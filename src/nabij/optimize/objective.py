@@ -24,11 +24,19 @@ each normalised so that the weights are comparable across instances:
 
     f = w_B B + w_D D + w_C C + w_H H - w_P P        (minimised)
 
-Presets (:data:`PRESETS`): ``maxp`` maximises the number of regions first (w_P = 10^6, so
-one region more outweighs any heterogeneity) and then minimises heterogeneity, like
-``spopt.region.MaxPHeuristic``; ``grensverkeer`` minimises border traffic, with a small reward
-for more regions; ``evenwichtig`` (balanced, the default) weighs border traffic, distance to
-provisions, change and the number of regions.
+What the weights mean: since P_max ~ pupils / minimum, one region more is worth w_P x minimum
+pupils of border traffic (w_P = 0.1 and a minimum of 10,000: 1,000 pupils); one km less for
+every child is worth w_D / 10 of all pupils crossing; 10 % less change is worth w_C / 10.
+
+Presets (:data:`PRESETS`):
+
+* ``maxp``: w_P = 10^6, w_H = 1. The number of regions first (one region more outweighs any
+  heterogeneity), then heterogeneity: the objective of ``spopt.region.MaxPHeuristic``.
+* ``grensverkeer``: w_B = 1, w_P = 0.1. Least border traffic; a region more is worth 1,000
+  pupils crossing (at a minimum of 10,000), so regions are not larger than that pays for.
+* ``evenwichtig`` (balanced, the default): w_B = 1, w_D = 0.2, w_C = 0.1, w_P = 0.1. On the
+  real 2024 PO data (342 gemeenten, minimum 10,000) this gives about as many regions as today,
+  with less border traffic, shorter distances to SBO/SO and about 10 % change.
 
 Incremental evaluation
 ----------------------
@@ -89,6 +97,10 @@ class Weights:
     def as_dict(self) -> dict[str, float]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def as_dutch(self) -> dict[str, float]:
+        """The weights under their Dutch component names (recipes, reports)."""
+        return {nl: getattr(self, en) for nl, en in DUTCH_KEYS.items()}
+
 
 DUTCH_KEYS = {
     "grensverkeer": "border", "afstand": "distance", "verandering": "change",
@@ -105,8 +117,8 @@ def _key(k: str) -> str:
 
 PRESETS: dict[str, Weights] = {
     "maxp": Weights(regions=1e6, heterogeneity=1.0),
-    "grensverkeer": Weights(border=1.0, regions=0.02),
-    "evenwichtig": Weights(border=1.0, distance=0.05, change=0.02, regions=0.05),
+    "grensverkeer": Weights(border=1.0, regions=0.1),
+    "evenwichtig": Weights(border=1.0, distance=0.2, change=0.1, regions=0.1),
 }
 """Named objectives: ``maxp``, ``grensverkeer`` and ``evenwichtig`` (default)."""
 
@@ -498,6 +510,9 @@ class State:
         newr = self.size[b] == 0
         if newr.any():
             d = d - self._wr * newr
+        stay = a == b
+        if stay.any():
+            d = np.where(stay, 0.0, d)
         return d
 
     def move_delta(self, v: int, b: int) -> float:

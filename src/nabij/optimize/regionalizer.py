@@ -143,7 +143,7 @@ class Regionalizer:
             "voorzieningen": list(self.provision_types or sector_provisions(self.sector)),
             "vergrendeld": [x if isinstance(x, str) else list(x) for x in self.locked],
             "doel": self.objective if isinstance(self.objective, str) else "eigen gewichten",
-            "gewichten": w.as_dict(),
+            "gewichten": w.as_dutch(),
             "niveau": self.level,
             "methode": self.method,
             "tijdslimiet_s": self.time_limit,
@@ -177,7 +177,10 @@ class Regionalizer:
         check_feasible(graph, c, tuple(covering_types))
         inst = compile_instance(graph, c)
         model = ObjectiveModel(inst, Weights.of(self.objective, self.weights))
-        res, method = self._solve(inst, model)
+        # the time limit covers everything: leave a little for building the result
+        budget = self.time_limit - (time.perf_counter() - t0)
+        budget -= min(0.05 * self.time_limit, 0.02 + 2e-5 * graph.n)
+        res, method = self._solve(inst, model, max(budget, 0.01))
         if res.labels.size == 0:
             raise search_failed([])
         bad = violations(inst, res.labels)
@@ -186,21 +189,21 @@ class Regionalizer:
         seconds = time.perf_counter() - t0
         return self._result(graph, inst, model, res, method, seconds)
 
-    def _solve(self, inst, model) -> tuple[SolveResult, str]:
+    def _solve(self, inst, model, budget: float) -> tuple[SolveResult, str]:
         method = self.method
         small = inst.n <= EXACT_MAX_UNITS
         if method == "exact":
-            res = solve_exact(inst, model, self.time_limit, self.seed)
+            res = solve_exact(inst, model, budget, self.seed)
             if res.labels.size == 0 and res.status == "onhaalbaar":
                 raise search_failed(["het exacte model bewijst dat er geen indeling bestaat "
                                      "die aan alle randvoorwaarden voldoet"])
             return res, "exact"
         share = 0.3 if (method == "auto" and small) else 1.0
-        h = HeuristicSolver(time_limit=self.time_limit * share, seed=self.seed,
+        h = HeuristicSolver(time_limit=budget * share, seed=self.seed,
                             callback=self.callback).solve(inst, model)
         if method == "heuristic" or not small:
             return h, "heuristic"
-        left = max(self.time_limit - h.history[-1][0] if h.history else self.time_limit, 1.0)
+        left = max(budget - h.history[-1][0] if h.history else budget, 1.0)
         e = solve_exact(inst, model, left, self.seed,
                         hint=h.labels if h.labels.size else None)
         if e.labels.size and (not h.labels.size or e.value <= h.value + 1e-12):
