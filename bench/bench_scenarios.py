@@ -3,7 +3,8 @@
 For the synthetic country at scale 1 (and 10) and the real Netherlands (when ../shared/data
 exists): the atlas is built once, then each step runs ``--runs`` times (median, min, max):
 
-* ``bouwen``: build the divisions of all built-in scenarios;
+* ``bouwen``: build the divisions of all built-in scenarios (``BUILTIN``: the scenarios of
+  the advice; the optimizer's "optimaal" has its own benchmark);
 * ``meten 1``: ``measure_all`` of one national division (status quo PO), incl. the context;
 * ``meten alle``: ``measure_all`` of every built-in division;
 * ``schrijven``: write the output folder (JSON, CSV, XLSX);
@@ -27,7 +28,7 @@ from pathlib import Path
 from nabij.atlas import Atlas, build_atlas
 from nabij.divisions import status_quo
 from nabij.measures import measure_all, write_measures
-from nabij.scenarios import build_scenarios
+from nabij.scenarios import BUILTIN, build_scenarios
 
 
 def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
@@ -40,13 +41,13 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
 
 
 def bench(label: str, atlas: Atlas, runs: int, out: Path) -> tuple[dict, list[tuple]]:
-    b, divisions = timed(lambda: build_scenarios(atlas), runs)
+    b, divisions = timed(lambda: build_scenarios(atlas, BUILTIN), runs)
     one, _ = timed(lambda: measure_all(atlas, [status_quo(atlas, "PO")]), runs)
     alle, ms = timed(lambda: measure_all(atlas, divisions), runs)
     w, _ = timed(lambda: write_measures(ms, out), runs)
 
     def full() -> None:
-        divs = build_scenarios(atlas)
+        divs = build_scenarios(atlas, BUILTIN)
         write_measures(measure_all(atlas, divs), out)
 
     tot, _ = timed(full, runs)

@@ -383,7 +383,7 @@ def test_output_suppression_threshold_and_xlsx(tmp_path, atlas):
 @pytest.mark.realdata
 def test_real_netherlands(real_atlas):
     a = real_atlas
-    divisions = build_scenarios(a)
+    divisions = build_scenarios(a, BUILTIN)
     by = {d.name: d for d in divisions}
     for d in divisions:
         assert d.problems(a.pc4["pc4"]) == [], d.name

@@ -392,3 +392,23 @@ def test_cli_optimize_rejects_bad_options(saved_atlas, tmp_path):
         capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "--doel 'snel'" in proc.stderr and "--binnen 'wijk'" in proc.stderr
+
+
+def test_fast_value_equals_full_value():
+    g = planar_instance(35, seed=9, sites=5)
+    inst = compile_instance(g, Constraints(min_pupils=3000, locked=((1, 2),)))
+    model = ObjectiveModel(inst, Weights(border=1, distance=0.3, change=0.2, regions=0.1,
+                                         heterogeneity=0.5))
+    labels = np.random.default_rng(1).integers(0, 6, inst.n)
+    assert model.fast_value(labels) == pytest.approx(model.value(labels), abs=1e-12)
+
+
+def test_exact_method_through_the_regionalizer_and_its_size_limit():
+    from nabij.errors import InputError
+
+    g = AreaGraph.from_arrays([5] * 6, [(i, i + 1) for i in range(5)],
+                              attributes=[[0], [0], [1], [1], [2], [2]])
+    res = Regionalizer(min_pupils=10, objective="maxp", method="exact").fit_graph(g)
+    assert res.status == "optimaal" and res.method == "exact" and res.n_regions == 3
+    with pytest.raises(InputError, match="Te groot voor het exacte model"):
+        Regionalizer(min_pupils=1000, method="exact").fit_graph(planar_instance(100, seed=1))

@@ -75,16 +75,31 @@ def _fusie(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
 
 
 def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
-    """The optimizer with its defaults (evenwichtig, minimum = fusie threshold), per sector."""
-    from nabij.optimize import Regionalizer  # lazy: the optimizer sits downstream
+    """The optimizer with its defaults (evenwichtig, minimum = fusie threshold), per sector.
+
+    When the minimum cannot be met anywhere on the map (a small country, an island without a
+    link), the minimum is lowered to what the map allows and the recipe says so.
+    """
+    # lazy: the optimizer sits downstream of the scenario registry
+    from nabij.optimize import InfeasibleError, Regionalizer
+    from nabij.optimize.infeasible import largest_feasible_minimum
+    from nabij.optimize.problem import area_graph
 
     out = []
     for sector, label in (("PO", "PO"), ("VO", "VO"), ("PO+VO", "funderend")):
-        res = Regionalizer(sector=sector, min_pupils=o.fusie_threshold,
-                           provision_types=o.provisions,
-                           time_limit=float(o.extra.get("optimaal_tijd", 20)),
-                           seed=int(o.extra.get("optimaal_seed", 0))).fit(atlas)
-        out.append(res.division.renamed(f"Optimaal {label}"))
+        kw = dict(sector=sector, provision_types=o.provisions,
+                  time_limit=float(o.extra.get("optimaal_tijd", 20)),
+                  seed=int(o.extra.get("optimaal_seed", 0)))
+        try:
+            res = Regionalizer(min_pupils=o.fusie_threshold, **kw).fit(atlas)
+            out.append(res.division.renamed(f"Optimaal {label}"))
+        except InfeasibleError as e:
+            lower = largest_feasible_minimum(area_graph(atlas, sector))
+            res = Regionalizer(min_pupils=lower, **kw).fit(atlas)
+            out.append(res.division.renamed(
+                f"Optimaal {label}", min_leerlingen_gevraagd=o.fusie_threshold,
+                toelichting=f"Minimum verlaagd naar {lower:.0f} leerlingen: " + "; ".join(
+                    p.message for p in e.problems)))
     return out
 
 
@@ -101,15 +116,17 @@ for _s in (
     Scenario("fusie", "Fusie kleine SWV's",
              "Samenwerkingsverbanden met minder dan 10.000 leerlingen fuseren met de buur "
              "waarmee ze de meeste leerlingen uitwisselen.", _fusie),
-    Scenario("optimaal", "Optimale schaal",
-             "De optimalisator zoekt per sector (PO, VO, funderend) aaneengesloten regio's van "
-             "minstens 10.000 leerlingen met weinig grensverkeer, voorzieningen dichtbij en "
-             "weinig verandering (doel 'evenwichtig', 20 s rekentijd per sector).", _optimaal),
 ):
     register(_s)
 
 BUILTIN: tuple[str, ...] = tuple(SCENARIOS)
 """The built-in scenarios, in the order of the advice."""
+
+register(Scenario(
+    "optimaal", "Optimale schaal",
+    "De optimalisator zoekt per sector (PO, VO, funderend) aaneengesloten regio's van minstens "
+    "10.000 leerlingen met weinig grensverkeer, voorzieningen dichtbij en weinig verandering "
+    "(doel 'evenwichtig', 20 s rekentijd per sector).", _optimaal))
 
 
 def build_scenario(atlas: Atlas, name: str,

@@ -16,8 +16,9 @@ from nabij.privacy import DEFAULT_THRESHOLD, format_count
 app = typer.Typer(no_args_is_help=True,
                   help="Regio-indelingen bouwen en naast elkaar meten.")
 
-SCENARIO_HELP = ("Scenario: status-quo, s1, s2, s3, fusie of custom:<bestand.csv>. Herhaal de "
-                 "optie of scheid met komma's; standaard alle ingebouwde scenario's.")
+SCENARIO_HELP = ("Scenario: status-quo, s1, s2, s3, fusie, optimaal of custom:<bestand.csv>. "
+                 "Herhaal de optie of scheid met komma's; standaard alle scenario's van "
+                 "'nabij scenario list'.")
 
 
 def _names(values: list[str] | None) -> list[str] | None:

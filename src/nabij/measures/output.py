@@ -74,6 +74,7 @@ def to_json_dict(ms: MeasureSet, drempel: int = DEFAULT_THRESHOLD) -> dict:
         "version": VERSION,
         "atlas": ms.atlas,
         "drempel": drempel,
+        "stromen_gemodelleerd": ms.modelled["stromen"],
         "gemodelleerd": {"stromen": ms.modelled["stromen"], "scholen": ms.modelled["scholen"]},
         "parameters": {"kleine_regio": p.small_region, "afstandsmodel": p.distance_text,
                        "afstandsbanden_km": list(p.km_bands), "z_drempel": p.z_threshold},

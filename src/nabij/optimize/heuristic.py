@@ -178,9 +178,8 @@ class HeuristicSolver:
     def _restore_best(self) -> None:
         if np.array_equal(self.state.label, self.best_labels):
             return
-        st = self.state
-        # move units back region by region (labels may differ only by slot numbering)
-        self.state = State(self.model, self.best_labels, capacity=st.capacity)
+        # a fresh state from the best labelling (cheaper than undoing the moves one by one)
+        self.state = State(self.model, self.best_labels, capacity=self.state.capacity)
         self.best_labels = self.state.label.copy()
         self._refresh_ap()
 
@@ -207,13 +206,12 @@ class HeuristicSolver:
                 cands.append(lab)
         if not cands:
             return []
-        scored = []
-        for lab in cands:
-            p = len(np.unique(lab))
-            v = self.model.value(lab)
-            scored.append((v, -p, len(scored), lab))
-        scored.sort(key=lambda s: (s[0], s[1], s[2]))
-        return [s[3] for s in scored]
+        ps = [len(np.unique(lab)) for lab in cands]
+        if self.lexi:  # only the starts with the most regions can win
+            best_p = max(ps)
+            cands = [lab for lab, p in zip(cands, ps, strict=True) if p == best_p]
+        scored = sorted((self.model.fast_value(lab), i) for i, lab in enumerate(cands))
+        return [cands[i] for _, i in scored]
 
     def _status_quo_labels(self) -> np.ndarray | None:
         g = self.inst.graph
@@ -511,7 +509,14 @@ class HeuristicSolver:
         self.lab_list[v] = b
         self._sync_boundary(v)
         self._update_ap(a)
-        self._update_ap(b)
+        lab = self.lab_list
+        inside = [u for u in self.nbrs[v] if lab[u] == b]
+        if len(inside) == 1:  # v hangs on one unit of b: only that unit becomes a cut vertex
+            self.is_ap[v] = False
+            if self.state.size[b] > 2:
+                self.is_ap[inside[0]] = True
+        else:
+            self._update_ap(b)
 
     def _tabu(self) -> None:
         n = self.inst.n

@@ -116,6 +116,12 @@ def feasibility_problems(graph: AreaGraph, c: Constraints,
     return problems
 
 
+def largest_feasible_minimum(graph: AreaGraph, nest: str | None = None) -> float:
+    """The largest minimum the pieces of the map allow (pupils of the smallest piece)."""
+    k, comp = _components(graph.n, _nest_edges(graph, nest))
+    return float(np.bincount(comp, weights=graph.pupils, minlength=k).min()) if k else 0.0
+
+
 def check_feasible(graph: AreaGraph, c: Constraints,
                    required_types: tuple[str, ...] = ()) -> None:
     """Raise :class:`InfeasibleError` when a necessary condition fails."""

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from nabij.divisions import Division
+from nabij.errors import InputError, Problem
 from nabij.optimize.exact import solve_exact
 from nabij.optimize.heuristic import Callback, HeuristicSolver, SolveResult, violations
 from nabij.optimize.infeasible import check_feasible, fmt, search_failed
@@ -38,6 +39,8 @@ from nabij.optimize.problem import (
 
 EXACT_MAX_UNITS = 24
 """``method="auto"`` also runs the exact model up to this many units."""
+EXACT_LIMIT = 80
+"""``method="exact"`` refuses larger instances (the model grows with the square of units)."""
 
 METHODS = ("auto", "heuristic", "exact")
 SECTOR_LABEL = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}
@@ -193,6 +196,10 @@ class Regionalizer:
         method = self.method
         small = inst.n <= EXACT_MAX_UNITS
         if method == "exact":
+            if inst.n > EXACT_LIMIT:
+                raise InputError("Te groot voor het exacte model", [Problem(
+                    f"{inst.n} gebieden; het exacte model (CP-SAT) kan hoogstens {EXACT_LIMIT} "
+                    "aan: kies de heuristiek (--methode heuristiek)")])
             res = solve_exact(inst, model, budget, self.seed)
             if res.labels.size == 0 and res.status == "onhaalbaar":
                 raise search_failed(["het exacte model bewijst dat er geen indeling bestaat "
