@@ -107,7 +107,7 @@ def test_pc4_stromen_vo_wide_old_dialect() -> None:
 
 
 def test_scholen_from_duo_makes_valid_scholen_rows() -> None:
-    from nabij.atlas.validate import coerce_table
+    from nabij.validation import coerce_table
 
     vest = pd.concat([read_vestigingen(FIX / f) for f in
                       ("vestigingenbo.csv", "vestigingenso.csv", "vestigingenvo.csv")])

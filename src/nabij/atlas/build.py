@@ -13,7 +13,7 @@ from types import MappingProxyType
 from nabij.atlas.adjacency import gemeente_adjacency, pc4_adjacency
 from nabij.atlas.atlas import Atlas, AtlasMeta
 from nabij.atlas.flows import estimate_flows
-from nabij.atlas.validate import check_integrity, coerce_table, raise_if
+from nabij.validation import check_integrity, coerce_table, raise_if
 from nabij.tables import TABLES, TableBundle
 
 Progress = Callable[[str], None]

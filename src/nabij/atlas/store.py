@@ -158,7 +158,7 @@ def load_atlas(path: Path, validate: bool = True) -> Atlas:
             geometry = None
     meta = AtlasMeta.from_dict(manifest["meta"])
     if validate:
-        from nabij.atlas.validate import check_integrity, coerce_table, raise_if
+        from nabij.validation import check_integrity, coerce_table, raise_if
         from nabij.tables import TABLES
 
         problems = []

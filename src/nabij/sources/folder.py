@@ -8,7 +8,7 @@ Files are typically edited in Excel, so the reader accepts ``;``, ``,`` or tab a
 (sniffed from the header), UTF-8 with or without BOM, a decimal comma when the delimiter is
 not a comma, header names in any case, and surrounding whitespace. Type coercion and the
 per-column checks (patterns, choices, ranges, keys) are done by
-:func:`nabij.atlas.validate.coerce_table`; this module adds the file-level checks (encoding,
+:func:`nabij.validation.coerce_table`; this module adds the file-level checks (encoding,
 delimiter, header, shape of rows, unknown columns). Referential integrity across tables is
 checked by the Atlas builder.
 """
@@ -208,7 +208,7 @@ def read_table(
 
 
 def _coerce(spec: TableSpec, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
-    from nabij.atlas.validate import coerce_table
+    from nabij.validation import coerce_table
 
     return coerce_table(spec, raw, file, row_offset=2, decimal_comma=False)
 
