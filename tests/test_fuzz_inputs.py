@@ -232,6 +232,18 @@ def _copy(base: Path) -> Path:
     return tmp / "map"
 
 
+def _corrupt_cell(folder: Path, file: str, row: int, col: int, value: str,
+                  keep_header: bool = False) -> None:
+    """Overwrite cell (row, col), both taken modulo the file's size (0 = the header line)."""
+    rows = lines(folder, file)
+    r = row % len(rows)
+    r = max(1, r) if keep_header else r
+    cells = rows[r].split(",")
+    cells[col % len(cells)] = value
+    rows[r] = ",".join(cells)
+    put(folder, file, rows)
+
+
 def _read_or_input_error(folder: Path) -> TableBundle | None:
     try:
         return read_folder(folder)
@@ -247,12 +259,7 @@ def test_random_cell_corruption_only_raises_input_error(base: Path, file: str, r
                                                         col: int, value: str) -> None:
     folder = _copy(base)
     try:
-        rows = lines(folder, file)
-        r = row % len(rows)
-        cells = rows[r].split(",")
-        cells[col % len(cells)] = value
-        rows[r] = ",".join(cells)
-        put(folder, file, rows)
+        _corrupt_cell(folder, file, row, col, value)
         bundle = _read_or_input_error(folder)
         if bundle is not None:
             for name, df in bundle.tables.items():
@@ -290,12 +297,7 @@ def test_corrupted_folder_builds_or_raises_input_error(base: Path, file: str, ro
 
     folder = _copy(base)
     try:
-        rows = lines(folder, file)
-        r = max(1, row % len(rows))
-        cells = rows[r].split(",")
-        cells[col % len(cells)] = value
-        rows[r] = ",".join(cells)
-        put(folder, file, rows)
+        _corrupt_cell(folder, file, row, col, value, keep_header=True)
         bundle = _read_or_input_error(folder)
         if bundle is not None:
             try:

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from nabij.atlas import build_atlas
 from nabij.atlas.adjacency import gemeente_adjacency
-from nabij.validation import check_integrity, coerce_table
 from nabij.sources.synthetic import synthetic_country
 from nabij.tables import NL_LAT, NL_LON, SCHOOL_TYPES, TABLES, TableBundle
+from nabij.validation import check_integrity, coerce_table
 
 PO_TYPES, VO_TYPES = ["BAO", "SBO", "SO"], ["VO", "PRO", "VSO"]
 

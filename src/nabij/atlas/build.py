@@ -13,8 +13,8 @@ from types import MappingProxyType
 from nabij.atlas.adjacency import gemeente_adjacency, pc4_adjacency
 from nabij.atlas.atlas import Atlas, AtlasMeta
 from nabij.atlas.flows import estimate_flows
-from nabij.validation import check_integrity, coerce_table, raise_if
 from nabij.tables import TABLES, TableBundle
+from nabij.validation import check_integrity, coerce_table, raise_if
 
 Progress = Callable[[str], None]
 

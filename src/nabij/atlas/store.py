@@ -158,8 +158,8 @@ def load_atlas(path: Path, validate: bool = True) -> Atlas:
             geometry = None
     meta = AtlasMeta.from_dict(manifest["meta"])
     if validate:
-        from nabij.validation import check_integrity, coerce_table, raise_if
         from nabij.tables import TABLES
+        from nabij.validation import check_integrity, coerce_table, raise_if
 
         problems = []
         origin = {n: e["file"] for n, e in manifest["tables"].items()}

@@ -29,7 +29,7 @@ _COMMANDS = ("demo", "report")  # modules exposing register(app) for top-level c
 
 
 def _install() -> None:
-    for name, helptext in _GROUPS.items():
+    for name in (*_GROUPS, *_COMMANDS):
         try:
             mod = importlib.import_module(f"nabij.cli.{name}")
         except ModuleNotFoundError as e:
@@ -39,15 +39,7 @@ def _install() -> None:
         if hasattr(mod, "register"):
             mod.register(app)
         else:
-            app.add_typer(mod.app, name=name, help=helptext)
-    for name in _COMMANDS:
-        try:
-            mod = importlib.import_module(f"nabij.cli.{name}")
-        except ModuleNotFoundError as e:
-            if e.name == f"nabij.cli.{name}":
-                continue
-            raise
-        mod.register(app)
+            app.add_typer(mod.app, name=name, help=_GROUPS[name])
 
 
 _install()

@@ -107,16 +107,14 @@ def voorbeeld(
                              "(anders naar het scherm)."),
 ) -> None:
     """Toon of bewaar de toegelichte voorbeelddefinitie van een inclusiefonds (TOML)."""
+    from nabij.fileio import atomic_write_text
     from nabij.fund import EXAMPLE
-    from nabij.fund.export import _commit, _tmp
 
     text = EXAMPLE.read_text(encoding="utf-8")
     if out is None:
         typer.echo(text)
         return
-    tmp = _tmp(out)
-    tmp.write_text(text, encoding="utf-8")
-    _commit(tmp, out)
+    atomic_write_text(out, text)
     console.print(f"Voorbeelddefinitie geschreven naar [bold]{out}[/]")
 
 

@@ -47,26 +47,43 @@ def _params(drempel_km: list[str] | None, vast_aandeel: float, snelheid: float,
                       distance=StraightLineDetour(omrijfactor))
 
 
-GRENS_HELP = ("Afstandsgrens per soort voor recht op vervoer, bv. 'SBO=6,SO=0,VSO=0' "
-              "(standaard).")
+# Options shared by 'kosten' and 'watals'.
+ATLAS = typer.Option(..., "--atlas", help="Map van een opgeslagen atlas.")
+OUT = typer.Option(..., "--out", "-o", help="Map voor CSV, XLSX en JSON.")
+NIVEAU = typer.Option(None, "--niveau", help="Extra tabel per regio: swv-po, swv-vo, jeugdregio "
+                      "of indeling:<bestand.csv>.")
+AFSTANDSGRENS = typer.Option(None, "--afstandsgrens",
+                             help="Afstandsgrens per soort voor recht op vervoer, bv. "
+                             "'SBO=6,SO=0,VSO=0' (standaard).")
+VAST_AANDEEL = typer.Option(0.35, "--vast-aandeel", help="Deel van de kosten per leerling dat "
+                            "niet van de afstand afhangt.")
+SNELHEID = typer.Option(30.0, "--snelheid", help="Gemiddelde reissnelheid (km/u).")
+OMRIJFACTOR = typer.Option(1.3, "--omrijfactor",
+                           help="Reisafstand = hemelsbrede afstand x deze factor.")
+DREMPEL = typer.Option(DEFAULT_THRESHOLD, "--drempel",
+                       help="Privacydrempel voor aantallen leerlingen.")
+
+
+def _show(title: str, rows: list[tuple[str, str]], paths: list, out: Path) -> None:
+    table = Table(title=title)
+    table.add_column("Onderdeel")
+    table.add_column("Waarde", justify="right")
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"{len(paths)} bestanden geschreven naar [bold]{out}[/]")
 
 
 @app.command("kosten")
 def kosten(
-    atlas_dir: Path = typer.Option(..., "--atlas", help="Map van een opgeslagen atlas."),
-    out: Path = typer.Option(..., "--out", "-o", help="Map voor CSV, XLSX en JSON."),
-    niveau: str = typer.Option(None, "--niveau",
-                               help="Extra tabel per regio: swv-po, swv-vo, jeugdregio of "
-                               "indeling:<bestand.csv>."),
-    afstandsgrens: list[str] = typer.Option(None, "--afstandsgrens", help=GRENS_HELP),
-    vast_aandeel: float = typer.Option(0.35, "--vast-aandeel",
-                                       help="Deel van de kosten per leerling dat niet van de "
-                                       "afstand afhangt."),
-    snelheid: float = typer.Option(30.0, "--snelheid", help="Gemiddelde reissnelheid (km/u)."),
-    omrijfactor: float = typer.Option(1.3, "--omrijfactor",
-                                      help="Reisafstand = hemelsbrede afstand x deze factor."),
-    drempel: int = typer.Option(DEFAULT_THRESHOLD, "--drempel",
-                                help="Privacydrempel voor aantallen leerlingen."),
+    atlas_dir: Path = ATLAS,
+    out: Path = OUT,
+    niveau: str = NIVEAU,
+    afstandsgrens: list[str] = AFSTANDSGRENS,
+    vast_aandeel: float = VAST_AANDEEL,
+    snelheid: float = SNELHEID,
+    omrijfactor: float = OMRIJFACTOR,
+    drempel: int = DREMPEL,
 ) -> None:
     """Schat leerlingenvervoer naar SBO, SO en VSO per woongemeente (gemodelleerd).
 
@@ -83,24 +100,20 @@ def kosten(
     result = transport_costs(atlas, params, level=level, threshold=drempel)
     paths = result.write(out)
     t = result.totals
-    table = Table(title="Leerlingenvervoer (gemodelleerd)")
-    table.add_column("Onderdeel")
-    table.add_column("Waarde", justify="right")
-    table.add_row("Leerlingen SBO/SO/VSO", _nl(t["leerlingen_sbo_so_vso"]))
-    table.add_row("Vervoerde leerlingen", _nl(t["vervoerde_leerlingen"]))
-    table.add_row("Kosten per jaar", "€ " + _nl(t["kosten"]))
-    table.add_row("Kosten per vervoerde leerling", "€ " + _nl(t["kosten_per_vervoerde"]))
-    table.add_row("Gemiddelde afstand (vervoerd)", _nl(t["gemiddelde_afstand_vervoerd_km"], 1)
-                  + " km")
-    table.add_row("Leerlingkilometers per jaar", _nl(t["leerlingkm_per_jaar"]))
-    console.print(table)
-    console.print(f"{len(paths)} bestanden geschreven naar [bold]{out}[/]")
+    _show("Leerlingenvervoer (gemodelleerd)", [
+        ("Leerlingen SBO/SO/VSO", _nl(t["leerlingen_sbo_so_vso"])),
+        ("Vervoerde leerlingen", _nl(t["vervoerde_leerlingen"])),
+        ("Kosten per jaar", "€ " + _nl(t["kosten"])),
+        ("Kosten per vervoerde leerling", "€ " + _nl(t["kosten_per_vervoerde"])),
+        ("Gemiddelde afstand (vervoerd)", _nl(t["gemiddelde_afstand_vervoerd_km"], 1) + " km"),
+        ("Leerlingkilometers per jaar", _nl(t["leerlingkm_per_jaar"])),
+    ], paths, out)
 
 
 @app.command("watals")
 def watals(
-    atlas_dir: Path = typer.Option(..., "--atlas", help="Map van een opgeslagen atlas."),
-    out: Path = typer.Option(..., "--out", "-o", help="Map voor CSV, XLSX en JSON."),
+    atlas_dir: Path = ATLAS,
+    out: Path = OUT,
     voorziening: Path = typer.Option(None, "--voorziening",
                                      help="CSV met wijzigingen: actie (open/sluit), naam, soort, "
                                      "cluster, capaciteit, lat en lon of pc4, vestiging."),
@@ -116,20 +129,15 @@ def watals(
                              help="Vorm, bv. OZA of SO-groep in een reguliere school."),
     sluit: list[str] = typer.Option(None, "--sluit",
                                     help="Sluit deze vestiging (BRIN+volgnummer); herhaalbaar."),
-    niveau: str = typer.Option(None, "--niveau",
-                               help="Extra tabel per regio: swv-po, swv-vo, jeugdregio of "
-                               "indeling:<bestand.csv>."),
+    niveau: str = NIVEAU,
     ruimte: float = typer.Option(0.10, "--ruimte",
                                  help="Vrije ruimte op bestaande scholen bij een sluiting "
                                  "(aandeel van hun leerlingen)."),
-    afstandsgrens: list[str] = typer.Option(None, "--afstandsgrens", help=GRENS_HELP),
-    vast_aandeel: float = typer.Option(0.35, "--vast-aandeel",
-                                       help="Deel van de kosten dat niet van de afstand afhangt."),
-    snelheid: float = typer.Option(30.0, "--snelheid", help="Gemiddelde reissnelheid (km/u)."),
-    omrijfactor: float = typer.Option(1.3, "--omrijfactor",
-                                      help="Reisafstand = hemelsbrede afstand x deze factor."),
-    drempel: int = typer.Option(DEFAULT_THRESHOLD, "--drempel",
-                                help="Privacydrempel voor aantallen leerlingen."),
+    afstandsgrens: list[str] = AFSTANDSGRENS,
+    vast_aandeel: float = VAST_AANDEEL,
+    snelheid: float = SNELHEID,
+    omrijfactor: float = OMRIJFACTOR,
+    drempel: int = DREMPEL,
 ) -> None:
     """Wat als er een thuisnabije voorziening bijkomt (of een locatie sluit)?
 
@@ -161,12 +169,9 @@ def watals(
                      level=level)
     paths = result.write(out)
     t = result.totals
-    table = Table(title="Wat-als leerlingenvervoer (gemodelleerd)")
-    table.add_column("Onderdeel")
-    table.add_column("Waarde", justify="right")
-    table.add_row("Leerlingen verplaatst", _nl(t["leerlingen_verplaatst"], 1))
-    table.add_row("Leerlingkilometers per jaar bespaard", _nl(t["leerlingkm_bespaard"]))
-    table.add_row("Reisuren per jaar bespaard", _nl(t["reisuren_bespaard"]))
-    table.add_row("Kosten per jaar bespaard", "€ " + _nl(t["besparing"]))
-    console.print(table)
-    console.print(f"{len(paths)} bestanden geschreven naar [bold]{out}[/]")
+    _show("Wat-als leerlingenvervoer (gemodelleerd)", [
+        ("Leerlingen verplaatst", _nl(t["leerlingen_verplaatst"], 1)),
+        ("Leerlingkilometers per jaar bespaard", _nl(t["leerlingkm_bespaard"])),
+        ("Reisuren per jaar bespaard", _nl(t["reisuren_bespaard"])),
+        ("Kosten per jaar bespaard", "€ " + _nl(t["besparing"])),
+    ], paths, out)

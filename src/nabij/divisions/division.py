@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +14,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from nabij.errors import InputError, Problem
+from nabij.fileio import atomic_write, atomic_write_text
 
 SECTOR_CHOICES = ("PO", "VO", "PO+VO")
 
@@ -126,20 +125,19 @@ class Division:
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``pc4,regio,regio_naam`` atomically, with the recipe in a JSON sidecar."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                self.to_frame().to_csv(f, index=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        side = path.with_suffix(".recept.json")
-        fd, tmp = tempfile.mkstemp(prefix=f".{side.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"naam": self.name, "sector": self.sector, "recept": dict(self.recipe)},
-                      f, indent=2, ensure_ascii=False, default=str)
-        os.replace(tmp, side)
+        path = atomic_write(Path(path),
+                            lambda t: self.to_frame().to_csv(t, index=False, encoding="utf-8"))
+        recipe = {"naam": self.name, "sector": self.sector, "recept": dict(self.recipe)}
+        atomic_write_text(path.with_suffix(".recept.json"),
+                          json.dumps(recipe, indent=2, ensure_ascii=False, default=str))
         return path
+
+
+def named_division(name: str, sector: str, assignment: pd.Series, recipe: Mapping,
+                   table: pd.DataFrame, code: str) -> Division:
+    """A Division named after a code table (columns ``code`` and ``naam``, e.g. ``swv``),
+    with the names of the regions that occur in ``assignment``."""
+    names = dict(zip(table[code].astype(str), table["naam"].astype(str), strict=True))
+    used = set(assignment.unique())
+    return Division(name, sector, assignment, recipe,
+                    {k: v for k, v in names.items() if k in used})

@@ -28,6 +28,23 @@ def sectors_of(sector: str) -> tuple[str, ...]:
     return ("PO", "VO") if sector == "PO+VO" else (sector,)
 
 
+def flow_rows(atlas: Atlas, pc4: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``stromen`` rows whose home PC4 and school (vestiging, soort) are known.
+
+    Returns, per kept row, the home position in ``pc4``, the row position in
+    ``atlas.scholen`` and the pupils; empty arrays when the atlas has no flows.
+    """
+    if not (atlas.has("stromen") and len(atlas.stromen)):
+        return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
+    sch, st = atlas.scholen, atlas.stromen
+    key = pd.MultiIndex.from_arrays([sch["vestiging"].astype(str), sch["soort"].astype(str)])
+    row = key.get_indexer(pd.MultiIndex.from_arrays(
+        [st["vestiging"].astype(str), st["soort"].astype(str)]))
+    home = pc4.get_indexer(st["pc4"].astype(str))
+    ok = (row >= 0) & (home >= 0)
+    return home[ok], row[ok], st["leerlingen"].to_numpy(float)[ok]
+
+
 class AtlasArrays:
     """Integer-coded PC4, school and flow arrays of one atlas (cached per atlas object)."""
 
@@ -40,24 +57,10 @@ class AtlasArrays:
         b = atlas.pc4_buren
         self.buren = (self.pc4.get_indexer(b["pc4_a"].astype(str)),
                       self.pc4.get_indexer(b["pc4_b"].astype(str)))
-        if atlas.has("stromen") and len(atlas.stromen):
-            st = atlas.stromen
-            key = pd.MultiIndex.from_arrays([sch["vestiging"].astype(str),
-                                             sch["soort"].astype(str)])
-            row = key.get_indexer(pd.MultiIndex.from_arrays(
-                [st["vestiging"].astype(str), st["soort"].astype(str)]))
-            home = self.pc4.get_indexer(st["pc4"].astype(str))
-            ok = (row >= 0) & (home >= 0)
-            self.flow_home = home[ok]
-            self.flow_school = self.school_pos[row[ok]]
-            self.flow_type = self.school_type[row[ok]]
-            self.flow_w = st["leerlingen"].to_numpy(float)[ok]
-            self.has_flows = True
-        else:
-            self.flow_home = self.flow_school = np.zeros(0, int)
-            self.flow_type = np.zeros(0, str)
-            self.flow_w = np.zeros(0)
-            self.has_flows = False
+        self.has_flows = atlas.has("stromen") and len(atlas.stromen) > 0
+        self.flow_home, row, self.flow_w = flow_rows(atlas, self.pc4)
+        self.flow_school = self.school_pos[row]
+        self.flow_type = self.school_type[row]
         kids = {s: atlas.pc4[c].fillna(0).to_numpy(float) for s, c in AGE_COLUMNS.items()}
         self.kids = kids
 

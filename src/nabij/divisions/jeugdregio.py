@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nabij.atlas import Atlas
-from nabij.divisions.division import Division
+from nabij.divisions.division import Division, named_division
 
 SECTOR_LABEL = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}
 
@@ -14,14 +14,7 @@ def jeugdregio_division(atlas: Atlas, sector: str = "PO+VO") -> Division:
     pc4 = atlas.pc4
     assignment = pc4["gemeente"].astype(str).map(gem.astype(str))
     assignment.index = pc4["pc4"].astype(str).to_numpy()
-    jr = atlas.jeugdregios
-    names = dict(zip(jr["jeugdregio"].astype(str), jr["naam"].astype(str), strict=True))
-    used = set(assignment.unique())
-    return Division(
-        name=f"S2 Jeugdregio {SECTOR_LABEL[sector]}",
-        sector=sector,
-        assignment=assignment,
-        recipe={"bouwer": "jeugdregio", "scenario": "s2", "sector": sector,
-                "bron": "jeugdregio van de gemeente van elk postcodegebied"},
-        region_names={k: v for k, v in names.items() if k in used},
-    )
+    recipe = {"bouwer": "jeugdregio", "scenario": "s2", "sector": sector,
+              "bron": "jeugdregio van de gemeente van elk postcodegebied"}
+    return named_division(f"S2 Jeugdregio {SECTOR_LABEL[sector]}", sector, assignment, recipe,
+                          atlas.jeugdregios, "jeugdregio")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nabij.atlas import Atlas
-from nabij.divisions.division import Division
+from nabij.divisions.division import Division, named_division
 
 
 def status_quo(atlas: Atlas, sector: str) -> Division:
@@ -13,17 +13,9 @@ def status_quo(atlas: Atlas, sector: str) -> Division:
     ind = atlas.indeling
     col = f"swv_{sector.lower()}"
     assignment = ind.set_index(ind["pc4"].astype(str))[col].astype(str)
-    swv = atlas.swv
-    names = dict(zip(swv["swv"].astype(str), swv["naam"].astype(str), strict=True))
-    used = set(assignment.unique())
-    return Division(
-        name=f"Status quo {sector}",
-        sector=sector,
-        assignment=assignment,
-        recipe={"bouwer": "status_quo", "scenario": "status-quo", "sector": sector,
-                "bron": "tabel indeling van de atlas"},
-        region_names={k: v for k, v in names.items() if k in used},
-    )
+    recipe = {"bouwer": "status_quo", "scenario": "status-quo", "sector": sector,
+              "bron": "tabel indeling van de atlas"}
+    return named_division(f"Status quo {sector}", sector, assignment, recipe, atlas.swv, "swv")
 
 
 def status_quo_all(atlas: Atlas) -> list[Division]:

@@ -88,14 +88,18 @@ def clamp_to_total(raw: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float
     if upper.sum() < total * (1 - 1e-12) - 1e-6:
         raise ValueError("cap")
 
-    def f(t: float) -> float:
-        return float(np.clip(t * raw, lo, hi).sum())
+    # search log(t): t itself may overflow when raw spans the whole float range
+    pos = raw > 0
+    log_raw = np.log(np.where(pos, raw, 1.0))
 
-    a, b = 0.0, 1.0
-    for _ in range(2100):
-        if f(b) >= total or not np.isfinite(b):
-            break
-        a, b = b, b * 2.0
+    def x_of(s: float) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            return np.where(pos, np.exp(s + log_raw), 0.0)
+
+    def f(s: float) -> float:
+        return float(np.clip(x_of(s), lo, hi).sum())
+
+    a, b = -2000.0, 2000.0  # exp(a + log_raw) underflows to 0, exp(b + log_raw) overflows
     if not f(b) >= total * (1 - 1e-12):
         raise ValueError("cap")
     for _ in range(200):
@@ -104,16 +108,15 @@ def clamp_to_total(raw: np.ndarray, lo: np.ndarray, hi: np.ndarray, total: float
             a = m
         else:
             b = m
-        if b - a <= 1e-15 * b:
+        if b - a <= 1e-13:
             break
-    t = b
-    x = t * raw
-    free = (x > lo) & (x < hi) & (raw > 0)
+    x = x_of(b)
+    free = (x > lo) & (x < hi) & pos
     fixed = np.clip(x, lo, hi)
     if free.any():
         rest = total - fixed[~free].sum()
-        t_exact = rest / raw[free].sum()
-        fixed[free] = t_exact * raw[free]
+        w = raw[free] / raw[free].max()
+        fixed[free] = rest * (w / w.sum())
     return fixed
 
 
@@ -285,15 +288,10 @@ class FundResult:
 
     def write(self, out: str | Path) -> list[Path]:
         """CSV per table, ``fonds.xlsx`` and ``fonds.json`` into ``out`` (each atomically)."""
-        out = Path(out)
-        tables = self.published()
-        paths = [export.write_csv(df, out / f"fonds_{name}.csv") for name, df in tables.items()]
-        paths.append(export.write_xlsx(tables, out / "fonds.xlsx", self.notes,
-                                       f"Inclusiefonds: {self.definition.naam}"))
-        paths.append(export.write_json({"format": "nabij-fonds", "version": 1,
-                                        "samenvatting": self.summary(),
-                                        "toelichting": self.notes}, out / "fonds.json"))
-        return paths
+        return export.write_tables(
+            out, "fonds", self.published(), self.notes, f"Inclusiefonds: {self.definition.naam}",
+            {"format": "nabij-fonds", "version": 1, "samenvatting": self.summary(),
+             "toelichting": self.notes})
 
 
 # -- allocation ----------------------------------------------------------------------------------

@@ -8,57 +8,35 @@ write last, so bad input leaves the folder untouched.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+from nabij.fileio import atomic_write, atomic_write_text
 
 MONEY_HINTS = ("bedrag", "huidig", "doel", "verschil", "kosten", "besparing", "fonds",
                "reserve", "te_verdelen", "basis", "correctie", "plus10", "min10")
 
 
-def _tmp(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~_UMASK)
-    return Path(tmp)
-
-
-def _commit(tmp: Path, path: Path) -> Path:
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """CSV in UTF-8 with ``,`` separator and ``.`` decimals (machine-readable), atomically."""
-    tmp = _tmp(path)
-    try:
-        df.to_csv(tmp, index=False, encoding="utf-8")
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return _commit(tmp, path)
+    return atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8"))
 
 
 def write_json(data: Mapping, path: Path) -> Path:
-    tmp = _tmp(path)
-    try:
-        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable),
-                       encoding="utf-8")
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return _commit(tmp, path)
+    return atomic_write_text(
+        path, json.dumps(data, indent=2, ensure_ascii=False, default=_jsonable))
+
+
+def write_tables(out: str | Path, prefix: str, tables: Mapping[str, pd.DataFrame],
+                 notes: Iterable[str], title: str, doc: Mapping) -> list[Path]:
+    """``<prefix>_<table>.csv`` per table, ``<prefix>.xlsx`` and ``<prefix>.json`` (``doc``)."""
+    out = Path(out)
+    paths = [write_csv(df, out / f"{prefix}_{name}.csv") for name, df in tables.items()]
+    paths.append(write_xlsx(tables, out / f"{prefix}.xlsx", notes, title))
+    paths.append(write_json(doc, out / f"{prefix}.json"))
+    return paths
 
 
 def _jsonable(o: object) -> object:
@@ -70,8 +48,8 @@ def _jsonable(o: object) -> object:
 def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path,
                notes: Iterable[str] = (), title: str = "") -> Path:
     """One sheet per table plus a first sheet "uitleg" with the notes; euro columns formatted."""
-    tmp = _tmp(path)
-    try:
+
+    def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
             lines = [title] if title else []
             lines += list(notes)
@@ -87,7 +65,5 @@ def write_xlsx(sheets: Mapping[str, pd.DataFrame], path: Path,
                         for cell in ws[letter][1:]:
                             cell.number_format = "#,##0"
             xw.sheets["uitleg"].column_dimensions["A"].width = 120
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return _commit(tmp, path)
+
+    return atomic_write(path, write)

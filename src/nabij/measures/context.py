@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from nabij.atlas import Atlas
 from nabij.atlas.distance import DistanceModel, StraightLineDetour, project_km
 from nabij.divisions import Division
-from nabij.divisions.graph import sector_types, sectors_of
+from nabij.divisions.graph import flow_rows, sector_types, sectors_of
 from nabij.divisions.provision import (
     DEFAULT_ASSUME_CLUSTERS,
     DEFAULT_PROVISIONS,
@@ -87,24 +87,13 @@ class MeasureContext:
         flagged = ("leerlingen_gemodelleerd" in sch.columns
                    and bool(sch["leerlingen_gemodelleerd"].fillna(False).astype(bool).any()))
         self.schools_modelled = a.meta.status("scholen") != "observed" or flagged
+        self.flow_home, row, self.flow_w = flow_rows(a, self.pc4)
+        self.flow_school = self.school_pos[row]
+        self.flow_type = self.school_type[row]
+        self.home = np.zeros((self.n, len(SCHOOL_TYPES)))
         if self.has_flows:
-            st = a.stromen
-            key = pd.MultiIndex.from_arrays([sch["vestiging"].astype(str),
-                                             sch["soort"].astype(str)])
-            row = key.get_indexer(pd.MultiIndex.from_arrays(
-                [st["vestiging"].astype(str), st["soort"].astype(str)]))
-            home = self.pc4.get_indexer(st["pc4"].astype(str))
-            ok = (row >= 0) & (home >= 0)
-            self.flow_home = home[ok]
-            self.flow_school = self.school_pos[row[ok]]
-            self.flow_type = self.school_type[row[ok]]
-            self.flow_w = st["leerlingen"].to_numpy(float)[ok]
-            self.home = np.zeros((self.n, len(SCHOOL_TYPES)))
             np.add.at(self.home, (self.flow_home, self.flow_type), self.flow_w)
         else:
-            self.flow_home = self.flow_school = self.flow_type = np.zeros(0, int)
-            self.flow_w = np.zeros(0)
-            self.home = np.zeros((self.n, len(SCHOOL_TYPES)))
             for t, soort in enumerate(SCHOOL_TYPES):
                 self.home[:, t] = self.kids["PO" if soort in ("BAO", "SBO", "SO") else "VO"]
         self._nearest: dict[str, np.ndarray] = {}

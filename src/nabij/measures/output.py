@@ -18,14 +18,12 @@ to a temporary file first and moved into place (os.replace).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from nabij.fileio import atomic_write, atomic_write_text
 from nabij.measures.engine import MeasureSet
 from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
 
@@ -36,21 +34,8 @@ NUMBER_FORMATS = {"leerlingen": "#,##0", "kinderen": "#,##0", "aantal": "#,##0.0
                   "aandeel": "0.0%", "km": "0.0", "index": "0.000"}
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    return _atomic(path, lambda t: df.to_csv(t, index=False, encoding="utf-8"))
+    return atomic_write(path, lambda t: df.to_csv(t, index=False, encoding="utf-8"))
 
 
 def _jsonable(x: object) -> object:
@@ -125,8 +110,7 @@ def write_measures(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     doc = to_json_dict(ms, drempel)
-    _atomic(out / "measures.json", lambda t: t.write_text(
-        json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8"))
+    atomic_write_text(out / "measures.json", json.dumps(doc, ensure_ascii=False, indent=1))
     for d in ms.divisions:
         d.division.to_csv(out / "indelingen" / f"{d.slug}.csv")
         _write_csv(_published(ms, d.regions, drempel, suppress), out / "regios" / f"{d.slug}.csv")
@@ -139,7 +123,7 @@ def write_measures(
         _write_csv(_published(ms, d.flows, drempel, suppress),
                    out / "grensverkeer" / f"{d.slug}.csv")
     _write_csv(_published(ms, ms.summary_frame(), drempel, suppress), out / "samenvatting.csv")
-    _atomic(out / "vergelijking.xlsx", lambda t: write_xlsx(ms, t, drempel, suppress))
+    atomic_write(out / "vergelijking.xlsx", lambda t: write_xlsx(ms, t, drempel, suppress))
     return out
 
 

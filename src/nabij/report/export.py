@@ -5,9 +5,7 @@ written as the text "<10"; files are written atomically."""
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +16,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from nabij.fileio import atomic_write, atomic_write_text
 from nabij.privacy import is_suppressed, suppress_label
 from nabij.report import content
 from nabij.report.content import Cell, Table
 from nabij.report.fmt import is_count_unit, is_number
-from nabij.report.html import public_mode
 from nabij.report.maps import Geography, simplify_coverage, to_lonlat
 from nabij.report.measures_folder import Measures
 
@@ -32,21 +30,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE7EE")
 BEST_FILL = PatternFill("solid", fgColor="DCEFD5")
 BOLD = Font(bold=True)
 MAX_WIDTH = 60
-
-
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, public_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -233,7 +216,7 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
                  f"door '{suppress_label(threshold)}'."])
     _write_table(ws, ["Tabel", "Status", "Bron", "Toelichting"], rows)
 
-    return _atomic(Path(out), lambda t: wb.save(t))
+    return atomic_write(out, wb.save)
 
 
 # --------------------------------------------------------------------------- GeoJSON
@@ -275,5 +258,4 @@ def write_geojson(measures: Measures, geo: Geography, out: str | Path, threshold
            "name": "nabij regio-indelingen",
            "drempel": threshold,
            "features": region_features(measures, geo, threshold)}
-    return _atomic(Path(out), lambda t: t.write_text(
-        json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"))
+    return atomic_write_text(out, json.dumps(doc, ensure_ascii=False, separators=(",", ":")))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -13,6 +11,7 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from nabij.fileio import atomic_write_text
 from nabij.privacy import DEFAULT_THRESHOLD
 from nabij.report import charts, content
 from nabij.report.content import Cell, Table
@@ -309,31 +308,9 @@ def _fund_html(fund: object | None, transport: object | None, whatif: object | N
     return Markup(render_fund_section(fund, transport, threshold, whatif_result=whatif))
 
 
-def public_mode() -> int:
-    """File mode for published files: 0o666 minus the umask (mkstemp makes 0o600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_text_atomic(path: Path, text: str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, public_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_report(atlas, measures: Measures, out: str | Path, threshold: int | None = None,
                  manifest: dict | None = None, fund: object | None = None,
                  transport: object | None = None, whatif: object | None = None) -> Path:
     """Render the report and write it atomically to ``out``."""
-    return write_text_atomic(Path(out), render_report(
+    return atomic_write_text(out, render_report(
         atlas, measures, threshold, manifest, fund, transport=transport, whatif=whatif))

@@ -196,6 +196,29 @@ def _counts(t: DuoTable, col: str, problems: list[Problem], masked: float | None
     return values, is_masked
 
 
+def _pupil_counts(
+    t: DuoTable, problems: list[Problem], masked: float | None, extra: tuple[str, ...] = (),
+    wide: tuple[str, ...] = ("LEER_OF_VERBLIJFSJAAR",),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pupils per row: one count column (AANTAL_LEERLINGEN, TOTAAL, AANTAL, ``extra``) or the
+    sum of the per-year columns starting with ``wide``; a row with a '<5' cell is masked."""
+    count_col = t.find("AANTAL_LEERLINGEN", "TOTAAL", "AANTAL", *extra)
+    if count_col:
+        return _counts(t, count_col, problems, masked)
+    cols = [c for c in t.frame.columns if c.startswith(wide)]
+    if not cols:
+        t.need("het aantal leerlingen", "AANTAL_LEERLINGEN", "TOTAAL", "LEER_OF_VERBLIJFSJAAR_1")
+    values = np.zeros(len(t.frame))
+    is_masked = np.zeros(len(t.frame), dtype=bool)
+    for c in cols:
+        v, m = _counts(t, c, problems, 0.0 if masked is None else masked, empty_is_zero=True)
+        values += v
+        is_masked |= m
+    if masked is None:
+        values[is_masked] = np.nan
+    return values, is_masked
+
+
 def _year_filter(t: DuoTable, year: int | None) -> np.ndarray:
     """Rows of the requested (default: latest) PEILJAAR; all rows if there is no year."""
     col = t.find("PEILJAAR", "JAAR", "SCHOOLJAAR")
@@ -393,20 +416,8 @@ def read_leerlingen(path: Path, year: int | None = None, masked: float = 2.0) ->
     keep = _year_filter(t, year)
     problems: list[Problem] = []
     _, vest = _vestiging(t, problems)
-    count_col = t.find("AANTAL_LEERLINGEN", "TOTAAL", "AANTAL", "LEERLINGEN")
-    wide = [c for c in t.frame.columns if c.startswith(("LEER_OF_VERBLIJFSJAAR", "LEERJAAR_"))]
-    if count_col:
-        values, is_masked = _counts(t, count_col, problems, masked)
-    elif wide:
-        values = np.zeros(len(t.frame))
-        is_masked = np.zeros(len(t.frame), dtype=bool)
-        for c in wide:
-            v, m = _counts(t, c, problems, masked, empty_is_zero=True)
-            values += v
-            is_masked |= m
-    else:
-        t.need("het aantal leerlingen", "AANTAL_LEERLINGEN", "TOTAAL",
-               "LEER_OF_VERBLIJFSJAAR_1")
+    values, is_masked = _pupil_counts(t, problems, masked, extra=("LEERLINGEN",),
+                                      wide=("LEER_OF_VERBLIJFSJAAR", "LEERJAAR_"))
     soort = _types_per_row(t, problems)
     _raise(problems, t.file)
     df = pd.DataFrame({"vestiging": vest, "soort": soort, "leerlingen": values,
@@ -542,21 +553,7 @@ def read_pc4_stromen(path: Path, year: int | None = None, masked: float | None =
     _, vest = _vestiging(t, problems)
     pc_col = t.need("de woonpostcode", "POSTCODE4_DEELNEMER", "POSTCODE_LEERLING",
                     "POSTCODE4_LEERLING", "PC4_LEERLING", "POSTCODE4", "PC4", "POSTCODE")
-    count_col = t.find("AANTAL_LEERLINGEN", "TOTAAL", "AANTAL")
-    wide = [c for c in t.frame.columns if c.startswith("LEER_OF_VERBLIJFSJAAR")]
-    if count_col:
-        values, is_masked = _counts(t, count_col, problems, masked)
-    elif wide:
-        values = np.zeros(len(t.frame))
-        is_masked = np.zeros(len(t.frame), dtype=bool)
-        for c in wide:
-            v, m = _counts(t, c, problems, 0.0 if masked is None else masked, empty_is_zero=True)
-            values += v
-            is_masked |= m
-        if masked is None:
-            values[is_masked] = np.nan
-    else:
-        t.need("het aantal leerlingen", "AANTAL_LEERLINGEN", "TOTAAL", "LEER_OF_VERBLIJFSJAAR_1")
+    values, is_masked = _pupil_counts(t, problems, masked)
     pc4, unknown = [], np.zeros(len(t.frame), dtype=bool)
     for i, v in enumerate(t.frame[pc_col]):
         v = v.upper().replace(" ", "")

@@ -19,9 +19,7 @@ import csv
 import io
 import json
 import math
-import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from datetime import date
@@ -32,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from nabij.errors import InputError, Problem
+from nabij.fileio import atomic_write_text
 from nabij.tables import NL_LAT, NL_LON, TABLE_ORDER, TABLES, TableBundle, TableSpec
 
 CONFIG_FILE = "atlas.toml"
@@ -580,7 +579,8 @@ def write_folder(
         if name not in tables:
             continue
         text = _table_csv(TABLES[name], tables[name], excel)
-        _atomic_write(path / TABLES[name].file, text, bom=excel)
+        atomic_write_text(path / TABLES[name].file, text,
+                          encoding="utf-8-sig" if excel else "utf-8")
     if geometry:
         from shapely.geometry import mapping
 
@@ -588,10 +588,10 @@ def write_folder(
             {"type": "Feature", "properties": {"gemeente": code}, "geometry": mapping(geom)}
             for code, geom in geometry.items() if geom is not None
         ]
-        _atomic_write(path / GEOMETRY_FILE,
-                      json.dumps({"type": "FeatureCollection", "features": features}))
+        atomic_write_text(path / GEOMETRY_FILE,
+                          json.dumps({"type": "FeatureCollection", "features": features}))
     if meta is not None:
-        _atomic_write(path / CONFIG_FILE, _config_toml(meta))
+        atomic_write_text(path / CONFIG_FILE, _config_toml(meta))
     return path
 
 
@@ -622,17 +622,6 @@ def _cell(v: object, dtype: str, excel: bool) -> str:
     if dtype == "int":
         return str(int(v))
     return str(v)
-
-
-def _atomic_write(target: Path, text: str, bom: bool = False) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _config_toml(meta: Mapping) -> str:

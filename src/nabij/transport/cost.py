@@ -181,15 +181,10 @@ class TransportResult:
         return out
 
     def write(self, out: str | Path) -> list[Path]:
-        out = Path(out)
-        tables = self.published()
-        paths = [export.write_csv(df, out / f"vervoer_{name}.csv") for name, df in tables.items()]
-        paths.append(export.write_xlsx(tables, out / "vervoer.xlsx", self.notes,
-                                       "Leerlingenvervoer (gemodelleerd)"))
-        paths.append(export.write_json({"format": "nabij-vervoer", "version": 1,
-                                        "totaal": self.totals, "toelichting": self.notes},
-                                       out / "vervoer.json"))
-        return paths
+        return export.write_tables(
+            out, "vervoer", self.published(), self.notes, "Leerlingenvervoer (gemodelleerd)",
+            {"format": "nabij-vervoer", "version": 1, "totaal": self.totals,
+             "toelichting": self.notes})
 
 
 def transport_trips(atlas, params: CostParams | None = None) -> pd.DataFrame:

@@ -133,17 +133,14 @@ class WhatIfResult:
         return out
 
     def write(self, out: str | Path) -> list[Path]:
-        out = Path(out)
-        tables = self.published()
-        paths = [export.write_csv(df, out / f"watals_{name}.csv") for name, df in tables.items()]
+        paths = export.write_tables(
+            out, "watals", self.published(), self.notes,
+            "Wat-als leerlingenvervoer (gemodelleerd)",
+            {"format": "nabij-vervoer-watals", "version": 1, "totaal": self.totals,
+             "toelichting": self.notes})
         s = self.savings().round(0).astype("int64")
         paths.append(export.write_csv(pd.DataFrame({"code": s.index, "bedrag": s.to_numpy()}),
-                                      out / "besparing.csv"))
-        paths.append(export.write_xlsx(tables, out / "watals.xlsx", self.notes,
-                                       "Wat-als leerlingenvervoer (gemodelleerd)"))
-        paths.append(export.write_json({"format": "nabij-vervoer-watals", "version": 1,
-                                        "totaal": self.totals, "toelichting": self.notes},
-                                       out / "watals.json"))
+                                      Path(out) / "besparing.csv"))
         return paths
 
 
