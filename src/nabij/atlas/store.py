@@ -20,6 +20,7 @@ from shapely.geometry import mapping
 
 from nabij.atlas.atlas import Atlas, AtlasMeta
 from nabij.errors import StoreError
+from nabij.fileio import public_mode
 
 FORMAT = "nabij-atlas"
 FORMAT_VERSION = 1
@@ -48,6 +49,7 @@ class _AtomicDir:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-",
                                          dir=self.target.parent))
+        os.chmod(self.tmp, public_mode() | 0o111)  # a normal folder once renamed into place
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:
