@@ -58,7 +58,8 @@ def register(app: typer.Typer) -> None:
         sector: str = typer.Option("PO", "--sector",
                                    help="PO, VO of PO+VO (funderend onderwijs)."),
         min_leerlingen: float = typer.Option(10_000, "--min-leerlingen", min=0,
-                                             help="Minimum aantal leerlingen per regio."),
+                                             help="Minimum aantal leerlingen per regio (op de "
+                                                  "schoolvestigingen in de regio)."),
         max_leerlingen: float = typer.Option(None, "--max-leerlingen",
                                              help="Maximum aantal leerlingen per regio "
                                                   "(standaard geen)."),

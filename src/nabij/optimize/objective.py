@@ -35,8 +35,10 @@ Presets (:data:`PRESETS`):
 * ``grensverkeer``: w_B = 1, w_P = 0.1. Least border traffic; a region more is worth 1,000
   pupils crossing (at a minimum of 10,000), so regions are not larger than that pays for.
 * ``evenwichtig`` (balanced, the default): w_B = 1, w_D = 0.2, w_C = 0.1, w_P = 0.1. On the
-  real 2024 PO data (342 gemeenten, minimum 10,000) this gives about as many regions as today,
-  with less border traffic, shorter distances to SBO/SO and about 10 % change.
+  real 2024 PO data (342 gemeenten, minimum 10,000) this gives 68 regions (76 SWVs today, 12
+  of them below the minimum), none below the minimum, with less border traffic (3.7 % of
+  pupils against 4.4 % today, as ``nabij scenario compare`` measures it) and about 15 %
+  change.
 
 Incremental evaluation
 ----------------------

@@ -206,8 +206,9 @@ def area_graph(
 ) -> AreaGraph:
     """Build the area graph of ``atlas`` for a sector at gemeente (default) or PC4 level.
 
-    Pupils per area are the pupils *living* there (Atlas flows by home PC4, for the school
-    types of the sector); flows between areas are the same pupils by the area of their school.
+    Pupils per area are the pupils at the area's school locations of the sector's types (the
+    measure of an SWV's size, as in the fusie scenario and the measures); flows between areas
+    are the Atlas flows from home PC4 to the school's PC4, aggregated to areas.
     Provision sites are the school locations supplying the sector's provision types
     (``provisions``, default SBO, SO3, SO4 / VSO3, VSO4, PRO, as in scenario S3; see
     :func:`nabij.divisions.supply_matrix`); their children are the type's age group. The
@@ -278,27 +279,30 @@ def area_graph(
         lat[empty] = gem["lat"].to_numpy(float)[gem_of_area[empty]]
         lon[empty] = gem["lon"].to_numpy(float)[gem_of_area[empty]]
 
-    # pupils by home area and flows home area -> school area
+    # pupils at the school locations of the sector in each area (as the measures count them:
+    # an SWV's size is the pupils of its schools); flows home area -> school area
     types = SECTOR_TYPES[sector]
-    st = atlas.stromen
-    st = st[st["soort"].astype(str).isin(types)]
     pc4_pos = pd.Series(area_of_pc4, index=pc4_codes)
-    home = pc4_pos.reindex(st["pc4"].astype(str)).to_numpy()
     sch = atlas.scholen
     sch_key = sch["vestiging"].astype(str) + "|" + sch["soort"].astype(str)
-    if level == "gemeente":
-        sch_area = pd.Series(gem_pos.reindex(sch["gemeente"].astype(str)).to_numpy(),
-                             index=sch_key)
-        sch_area = sch_area.map(lambda g: area_of_gem[int(g)] if g == g else np.nan)
-    else:
-        sch_area = pd.Series(pc4_pos.reindex(sch["pc4"].astype(str)).to_numpy(), index=sch_key)
+    by_pc4 = pc4_pos.reindex(sch["pc4"].astype(str)).to_numpy(dtype=float)
+    if level == "gemeente":  # schools whose PC4 is unknown fall back to their gemeente
+        by_gem = pd.Series(np.arange(n), index=codes).reindex(
+            sch["gemeente"].astype(str)).to_numpy(dtype=float)
+        by_pc4 = np.where(np.isnan(by_pc4), by_gem, by_pc4)
+    sch_area_arr = by_pc4
+    in_sector = sch["soort"].astype(str).isin(types).to_numpy() & ~np.isnan(sch_area_arr)
+    pupils = np.bincount(sch_area_arr[in_sector].astype(np.int64),
+                         weights=sch["leerlingen"].to_numpy(float)[in_sector], minlength=n)
+    sch_area = pd.Series(sch_area_arr, index=sch_key)
     sch_area = sch_area[~sch_area.index.duplicated()]
+    st = atlas.stromen
+    st = st[st["soort"].astype(str).isin(types)]
+    home = pc4_pos.reindex(st["pc4"].astype(str)).to_numpy()
     dest = sch_area.reindex(st["vestiging"].astype(str) + "|" + st["soort"].astype(str))
     dest = dest.to_numpy(dtype=float)
     vals = st["leerlingen"].to_numpy(float)
-    okh = ~np.isnan(home.astype(float))
-    pupils = np.bincount(home[okh].astype(np.int64), weights=vals[okh], minlength=n)
-    okf = okh & ~np.isnan(dest)
+    okf = ~np.isnan(home.astype(float)) & ~np.isnan(dest)
     flows = coo_matrix((vals[okf], (home[okf].astype(np.int64), dest[okf].astype(np.int64))),
                        shape=(n, n)).tocsr()
     flows.sum_duplicates()
@@ -306,7 +310,6 @@ def area_graph(
     # provision sites (school locations supplying each provision type) and their children
     sites = {}
     kids = {}
-    sch_area_arr = sch_area.reindex(sch_key).to_numpy(dtype=float)
     supply = supply_matrix(sch, provision_types(provisions or DEFAULT_PROVISIONS,
                                                  ("PO", "VO") if sector == "PO+VO"
                                                  else (sector,)))

@@ -140,6 +140,7 @@ class Regionalizer:
             "scenario": "optimaal",
             "sector": self.sector,
             "min_leerlingen": self.min_pupils,
+            "maat": "leerlingen op schoolvestigingen in de regio",
             "max_leerlingen": self.max_pupils,
             "binnen": self.nest,
             "dekkend": self.covering,
@@ -210,7 +211,7 @@ class Regionalizer:
                             callback=self.callback).solve(inst, model)
         if method == "heuristic" or not small:
             return h, "heuristic"
-        left = max(budget - h.history[-1][0] if h.history else budget, 1.0)
+        left = max(budget - h.history[-1][0] if h.history else budget, 0.2)
         e = solve_exact(inst, model, left, self.seed,
                         hint=h.labels if h.labels.size else None)
         if e.labels.size and (not h.labels.size or e.value <= h.value + 1e-12):
