@@ -24,9 +24,13 @@ def test_readme_documents_every_table_and_column() -> None:
 
 
 def test_readme_shows_the_two_commands() -> None:
+    """The quick start is exactly `make demo` and `make test`, and CI runs the same targets."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert 'pip install -e ".[test]"' in readme
-    assert "nabij demo" in readme
-    assert "python -m pytest" in readme
+    quick = readme.split("## Snel aan de slag", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = [ln.split("#", 1)[0].strip() for ln in quick.strip().splitlines()]
+    assert commands == ["make demo", "make test"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert 'pip install --quiet -e ".[test]"' in makefile
+    assert "nabij demo" in makefile and "-m pytest" in makefile
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert 'pip install -e ".[test]"' in ci and "python -m pytest" in ci
+    assert "make demo" in ci and "make test" in ci
