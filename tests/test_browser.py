@@ -119,7 +119,7 @@ def test_loads_offline_without_requests_or_console_errors(page_result):
 
 def test_every_map_draws_all_its_regions(page_result):
     measures = page_result["measures"]
-    data = json.loads((measures.path / "measures.json").read_text(encoding="utf-8"))
+    data = json.loads((measures.path / "intern" / "measures.json").read_text(encoding="utf-8"))
     maps = page_result["maps"]
     assert len(maps) == len(data["divisions"])
     for m, div in zip(maps, data["divisions"], strict=True):

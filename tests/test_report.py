@@ -312,7 +312,7 @@ def test_demo_builds_everything_without_files(tmp_path):
                                       "--seed", "5"])
     assert result.exit_code == 0, result.output
     for name in ("rapport.html", "rapport.xlsx", "indelingen.geojson",
-                 "maatstaven/measures.json", "atlas/manifest.json"):
+                 "maatstaven/intern/measures.json", "atlas/manifest.json"):
         assert (out / name).exists(), name
     assert result.output.strip().splitlines()[-1].endswith("rapport.html")
     html = (out / "rapport.html").read_text(encoding="utf-8")

@@ -40,7 +40,7 @@ def test_compare_all_builtin(atlas_dir, tmp_path):
     out = tmp_path / "vergelijking"
     res = runner.invoke(app, ["scenario", "compare", "--atlas", str(atlas_dir), "--out", str(out)])
     assert res.exit_code == 0, res.output
-    doc = json.loads((out / "measures.json").read_text(encoding="utf-8"))
+    doc = json.loads((out / "intern" / "measures.json").read_text(encoding="utf-8"))
     slugs = [d["slug"] for d in doc["divisions"]]
     assert slugs[:10] == [
         "status-quo-po", "status-quo-vo", "s1-funderend-onderwijs", "s2-jeugdregio-po",
@@ -64,7 +64,7 @@ def test_compare_selected_scenarios_with_threshold_and_custom(atlas_dir, tmp_pat
                               f"custom:{custom}", "--drempel", "150", "--fusie-drempel", "350",
                               "--omrijfactor", "1.5"])
     assert res.exit_code == 0, res.output
-    doc = json.loads((out / "measures.json").read_text(encoding="utf-8"))
+    doc = json.loads((out / "intern" / "measures.json").read_text(encoding="utf-8"))
     slugs = [d["slug"] for d in doc["divisions"]]
     assert slugs == ["status-quo-po", "status-quo-vo", "fusie-kleine-swvs-po",
                      "fusie-kleine-swvs-vo", "eigen-indeling-mijn-indeling-funderend"]

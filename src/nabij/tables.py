@@ -21,6 +21,42 @@ SECTOR_OF_TYPE: dict[str, str] = {t: "PO" for t in PO_TYPES} | {t: "VO" for t in
 PROVENANCE = ("observed", "modelled", "mixed")
 """Provenance flag of a table: observed data, modelled (estimated) data, or a mix (see notes)."""
 
+COUNT_UNITS: tuple[str, ...] = ("leerlingen", "kinderen")
+"""Units of values that count pupils or children. Published outputs suppress them below the
+privacy threshold (:func:`nabij.privacy.publish`); measure definitions declare their unit."""
+
+COUNT_COLUMNS: frozenset[str] = frozenset({
+    "leerlingen", "kinderen", "kinderen_po", "kinderen_vo", "leerlingen_woonachtig",
+    "leerlingen_sbo_so_vso", "vervoerd", "vervoerd_voor", "vervoerd_na", "vervoerde_leerlingen",
+    "leerlingen_verplaatst", "geplaatst", "rechthebbend", "leerlingen_totaal", "leerlingen_min",
+    "leerlingen_mediaan", "leerlingen_max", "verandering_leerlingen",
+})
+"""Column names of nabij's tables and outputs whose values count pupils (the one list; measure
+columns are also counts when their definition's unit is in :data:`COUNT_UNITS`)."""
+
+NOT_COUNT_COLUMNS: frozenset[str] = frozenset({"leerlingen_gemodelleerd"})
+"""Columns whose name looks like a count but are not (flags)."""
+
+REVEALS_COUNT: dict[str, tuple[str, ...]] = {
+    "leerlingen": ("per_leerling", "gemiddelde_afstand_km"),
+    "vervoerd": ("kosten_per_vervoerde",),
+    "vervoerde_leerlingen": ("kosten_per_vervoerde",),
+    "vervoerd_voor": ("kosten_per_vervoerde_voor",),
+    "vervoerd_na": ("kosten_per_vervoerde_na",),
+}
+"""Count column -> (suffixes of) derived columns that reveal it together with a published
+column (kosten / kosten_per_vervoerde = vervoerd): hidden whenever the count is."""
+
+
+def is_count_column(name: str) -> bool:
+    """True when a column of that name holds pupil counts (see :data:`COUNT_COLUMNS`)."""
+    n = str(name)
+    if n in NOT_COUNT_COLUMNS:
+        return False
+    return n in COUNT_COLUMNS or n.startswith(("leerlingen_", "kinderen_")) and not n.endswith(
+        ("_gemodelleerd", "_km", "_aandeel", "_pct"))
+
+
 # Bounding box of the Netherlands incl. the Wadden islands (WGS84).
 NL_LAT = (50.70, 53.60)
 NL_LON = (3.30, 7.25)

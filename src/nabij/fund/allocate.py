@@ -46,7 +46,7 @@ from nabij.errors import InputError, Problem
 from nabij.fund import export
 from nabij.fund.definition import FundDefinition, read_code_amounts
 from nabij.fund.factors import FACTORS, aggregate, factor_masses, intensities
-from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
+from nabij.privacy import DEFAULT_THRESHOLD, publish
 
 LEVELS: dict[str, str] = {
     "gemeente": "gemeente",
@@ -278,12 +278,8 @@ class FundResult:
         for name in ("jaren", "gewichten", "verdeling", "effect", "toelichting", "factoren",
                      "gevoeligheid"):
             df = getattr(self, name).copy()
-            if "leerlingen" in df:
-                small = (df["leerlingen"] > 0) & (df["leerlingen"] < self.threshold)
-                for col in [c for c in df.columns if c.endswith("per_leerling")]:
-                    df[col] = df[col].astype(object).where(~small, None)
-                df = suppress_counts(df, ["leerlingen"], self.threshold)
-            out[name] = df
+            per_year = [("jaar",)] if "jaar" in df.columns else True
+            out[name] = publish(df, threshold=self.threshold, totals=per_year)
         return out
 
     def write(self, out: str | Path) -> list[Path]:

@@ -2,7 +2,8 @@
 
 Layout (the contract with the report)::
 
-    measures.json               definitions + per division: recipe, summary, regions
+    intern/measures.json        definitions + per division: recipe, summary, regions
+                                (unsuppressed: internal, read by the report, never published)
     samenvatting.csv            one row per division
     indelingen/<slug>.csv       pc4, regio, regio_naam (+ <slug>.recept.json)
     regios/<slug>.csv           per-region measures
@@ -11,7 +12,7 @@ Layout (the contract with the report)::
     vergelijking.xlsx           Samenvatting, Definities, one sheet per division
 
 Published CSV/XLSX show pupil and child counts below ``drempel`` as "<10" (nabij.privacy);
-measures.json keeps raw numbers (the report suppresses when rendering). Every file is written
+intern/measures.json keeps raw numbers (the report suppresses when rendering). Every file is written
 to a temporary file first and moved into place (os.replace).
 """
 
@@ -25,11 +26,16 @@ import pandas as pd
 
 from nabij.fileio import atomic_write, atomic_write_text
 from nabij.measures.engine import MeasureSet
-from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
+from nabij.privacy import DEFAULT_THRESHOLD, count_columns, publish
+from nabij.tables import COUNT_UNITS
 
 FORMAT = "nabij-measures"
+INTERNAL = "intern"
+"""Subfolder for files with unsuppressed numbers (``measures.json``): never publish it."""
+INTERNAL_NOTE = ("NIET PUBLICEREN. Deze map bevat maatstaven met alle aantallen, ook kleine "
+                 "aantallen leerlingen (onder de privacydrempel). Publiceer alleen de bestanden "
+                 "buiten deze map en het rapport.\n")
 VERSION = 1
-COUNT_UNITS = ("leerlingen", "kinderen")
 NUMBER_FORMATS = {"leerlingen": "#,##0", "kinderen": "#,##0", "aantal": "#,##0.0",
                   "aandeel": "0.0%", "km": "0.0", "index": "0.000"}
 
@@ -79,25 +85,23 @@ def to_json_dict(ms: MeasureSet, drempel: int = DEFAULT_THRESHOLD) -> dict:
     }
 
 
-def _count_columns(ms: MeasureSet, columns: list[str]) -> list[str]:
-    return [c for c in columns
-            if (c in ms.definitions and ms.definitions[c].eenheid in COUNT_UNITS)
-            or c in ("leerlingen", "kinderen", "kinderen_po", "kinderen_vo")]
+def _units(ms: MeasureSet) -> dict[str, str]:
+    return {k: d.eenheid for k, d in ms.definitions.items()}
 
 
-def _published(ms: MeasureSet, df: pd.DataFrame, drempel: int, suppress: bool) -> pd.DataFrame:
-    counts = _count_columns(ms, list(df.columns))
+def _published(ms: MeasureSet, df: pd.DataFrame, drempel: int, suppress: bool,
+               totals: list[tuple[str, ...]] | bool = True) -> pd.DataFrame:
+    """A table as published: floats rounded, booleans ja/nee, counts through
+    :func:`nabij.privacy.publish` (complementary suppression against ``totals``)."""
+    units = _units(ms)
+    counts = count_columns(df.columns, units)
     out = df.copy()
     for c in out.columns:
         if out[c].dtype.kind == "f" and c not in counts:
             out[c] = out[c].round(4)
         elif out[c].dtype.kind == "b":
             out[c] = np.where(out[c].to_numpy(), "ja", "nee")
-    if suppress:
-        return suppress_counts(out, counts, drempel)
-    for c in counts:
-        out[c] = pd.to_numeric(out[c], errors="coerce").round().astype("Int64")
-    return out
+    return publish(out, counts, drempel, totals=totals, suppress=suppress)
 
 
 def write_measures(
@@ -110,7 +114,10 @@ def write_measures(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     doc = to_json_dict(ms, drempel)
-    atomic_write_text(out / "measures.json", json.dumps(doc, ensure_ascii=False, indent=1))
+    doc["onderdrukt"] = bool(suppress)
+    atomic_write_text(out / INTERNAL / "measures.json",
+                      json.dumps(doc, ensure_ascii=False, indent=1))
+    atomic_write_text(out / INTERNAL / "LEESMIJ.txt", INTERNAL_NOTE)
     for d in ms.divisions:
         d.division.to_csv(out / "indelingen" / f"{d.slug}.csv")
         _write_csv(_published(ms, d.regions, drempel, suppress), out / "regios" / f"{d.slug}.csv")
@@ -120,7 +127,7 @@ def write_measures(
                 pc4[c] = pc4[c].round(2)
         _write_csv(_published(ms, pc4, drempel, suppress),
                    out / "thuisnabijheid" / f"{d.slug}.csv")
-        _write_csv(_published(ms, d.flows, drempel, suppress),
+        _write_csv(_published(ms, d.flows, drempel, suppress, [(), ("van",), ("naar",)]),
                    out / "grensverkeer" / f"{d.slug}.csv")
     _write_csv(_published(ms, ms.summary_frame(), drempel, suppress), out / "samenvatting.csv")
     atomic_write(out / "vergelijking.xlsx", lambda t: write_xlsx(ms, t, drempel, suppress))

@@ -114,7 +114,9 @@ def _read_csv(path: Path) -> pd.DataFrame | None:
 def load_measures(path: str | Path, tables: bool = True) -> Measures:
     """Load ``measures.json`` (and, with ``tables``, the per-division CSVs) from ``path``."""
     path = Path(path)
-    file = path / "measures.json"
+    file = path / "intern" / "measures.json"
+    if not file.exists() and (path / "measures.json").exists():
+        file = path / "measures.json"  # folders written before measures moved to intern/
     if not file.exists():
         raise InputError(f"{file} ontbreekt: maak de maatstaven eerst met "
                          "'nabij scenario compare --atlas … --out {path}'")

@@ -44,7 +44,7 @@ from nabij.atlas.distance import DistanceModel, StraightLineDetour
 from nabij.errors import InputError
 from nabij.fund import export
 from nabij.fund.factors import positions, special_trips
-from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
+from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values, published_totals
 
 TRANSPORT_TYPES: tuple[str, ...] = ("SBO", "SO", "VSO")
 MONITOR_PUPILS = 75_000
@@ -169,21 +169,26 @@ class TransportResult:
     threshold: int = DEFAULT_THRESHOLD
 
     def published(self) -> dict[str, pd.DataFrame]:
+        """Every table as published, through :func:`nabij.privacy.publish` (counts below the
+        threshold hidden with complementary cells; cost per transported pupil hidden with
+        the count it reveals)."""
         out = {}
         for name in ("per_gemeente", "per_regio", "per_soort"):
             df = getattr(self, name)
             if df is None:
                 continue
-            counts = [c for c in df.columns if c.startswith("leerlingen") or c == "vervoerd"]
-            out[name] = suppress_counts(df, counts, self.threshold)
-        out["totaal"] = pd.DataFrame([{"onderdeel": k, "waarde": v}
-                                      for k, v in self.totals.items()])
+            out[name] = publish(df, threshold=self.threshold)
+        out["totaal"] = published_totals(self.totals, self.threshold)
         return out
+
+    def published_totals(self) -> dict:
+        """The headline totals as published (counts below the threshold hidden)."""
+        return publish_values(self.totals, self.threshold)
 
     def write(self, out: str | Path) -> list[Path]:
         return export.write_tables(
             out, "vervoer", self.published(), self.notes, "Leerlingenvervoer (gemodelleerd)",
-            {"format": "nabij-vervoer", "version": 1, "totaal": self.totals,
+            {"format": "nabij-vervoer", "version": 1, "totaal": self.published_totals(),
              "toelichting": self.notes})
 
 

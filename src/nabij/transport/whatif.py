@@ -39,7 +39,7 @@ import pandas as pd
 from nabij.errors import InputError, Problem
 from nabij.fund import export
 from nabij.fund.definition import Source
-from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
+from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values, published_totals
 from nabij.tables import NL_LAT, NL_LON, clusters_of
 from nabij.transport.cost import (
     MODELLED,
@@ -122,21 +122,31 @@ class WhatIfResult:
         return s[s > 0]
 
     def published(self) -> dict[str, pd.DataFrame]:
-        g = suppress_counts(self.per_gemeente, ["leerlingen_verplaatst", "vervoerd_voor",
-                                                "vervoerd_na"], self.threshold)
-        v = suppress_counts(self.per_voorziening, ["geplaatst"], self.threshold)
-        m = suppress_counts(self.verplaatsingen, ["leerlingen"], self.threshold)
-        t = pd.DataFrame([{"onderdeel": k, "waarde": val} for k, val in self.totals.items()])
-        out = {"per_gemeente": g, "voorzieningen": v, "verplaatsingen": m, "totaal": t}
+        """Every table as published, through :func:`nabij.privacy.publish`: counts below the
+        threshold hidden, with complementary cells against the totals they add up to."""
+        thr = self.threshold
+        moved_sum = ("vervoerd_voor", "vervoerd_na", "leerlingen_verplaatst")
+        out = {
+            "per_gemeente": publish(self.per_gemeente, threshold=thr, row_totals=[moved_sum]),
+            "voorzieningen": publish(self.per_voorziening, threshold=thr),
+            "verplaatsingen": publish(self.verplaatsingen, ["leerlingen"], thr,
+                                      totals=[(), ("gemeente",), ("naar",)]),
+            "totaal": published_totals(self.totals, thr),
+        }
         if self.per_regio is not None:
-            out["per_regio"] = self.per_regio
+            out["per_regio"] = publish(self.per_regio, threshold=thr,
+                                       row_totals=[("vervoerd_voor", "vervoerd_na")])
         return out
+
+    def published_totals(self) -> dict:
+        """The headline totals as published (counts below the threshold hidden)."""
+        return publish_values(self.totals, self.threshold)
 
     def write(self, out: str | Path) -> list[Path]:
         paths = export.write_tables(
             out, "watals", self.published(), self.notes,
             "Wat-als leerlingenvervoer (gemodelleerd)",
-            {"format": "nabij-vervoer-watals", "version": 1, "totaal": self.totals,
+            {"format": "nabij-vervoer-watals", "version": 1, "totaal": self.published_totals(),
              "toelichting": self.notes})
         s = self.savings().round(0).astype("int64")
         paths.append(export.write_csv(pd.DataFrame({"code": s.index, "bedrag": s.to_numpy()}),
