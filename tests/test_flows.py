@@ -16,6 +16,7 @@ from nabij.atlas.flows import (
     gravity_flows,
     origin_totals,
 )
+from nabij.defaults import DETOUR_FACTOR
 
 LAT = 52.0
 
@@ -61,7 +62,8 @@ def test_haversine_known_distances():
 
 
 def test_detour_model_and_projection_agree_with_haversine():
-    assert StraightLineDetour().km(52.0, 5.0, 53.0, 5.0) == pytest.approx(1.3 * 111.19, abs=0.1)
+    assert StraightLineDetour().km(52.0, 5.0, 53.0, 5.0) == pytest.approx(
+        DETOUR_FACTOR * 111.19, abs=0.1)
     assert StraightLineDetour(factor=1.0).km(52.0, 5.0, 52.5, 5.5) == pytest.approx(
         haversine_km(52.0, 5.0, 52.5, 5.5))
     rng = np.random.default_rng(0)

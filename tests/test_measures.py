@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nabij.atlas.distance import StraightLineDetour, haversine_km
+from nabij.defaults import DETOUR_FACTOR
 from nabij.divisions import Division, funderend_division, fusie_division, status_quo
 from nabij.errors import InputError
 from nabij.measures import all_definitions, measure_all, write_measures
@@ -20,7 +21,7 @@ from nabij.measures.congruentie import adjusted_rand_index
 from nabij.measures.verschillen import fit_context
 from nabij.scenarios import BUILTIN, build_scenarios
 
-STEP = 1.3 * float(haversine_km(52.0, 5.0, 52.0, 5.1))  # modelled km between neighbours
+STEP = DETOUR_FACTOR * float(haversine_km(52.0, 5.0, 52.0, 5.1))  # modelled km between neighbours
 
 
 def approx(x):
@@ -157,7 +158,7 @@ def test_distance_model_is_swappable(atlas):
     assert ms.params.distance_text == "overal 7 km"
     two = measure_all(atlas, [status_quo(atlas, "PO")], distance_model=StraightLineDetour(2.0))
     assert two.divisions[0].summary["afstand_SBO_gem"] == pytest.approx(
-        11 / 6 * STEP / 1.3 * 2.0)
+        11 / 6 * STEP / DETOUR_FACTOR * 2.0)
     assert "x 2 (omrijfactor)" in two.params.distance_text
 
 

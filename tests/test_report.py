@@ -13,6 +13,7 @@ import pytest
 
 from nabij.atlas import build_atlas
 from nabij.atlas.distance import haversine_km
+from nabij.defaults import DETOUR_FACTOR
 from nabij.report.content import findings, provision_label
 from nabij.report.fmt import format_value
 from nabij.report.html import render_report, write_report
@@ -28,8 +29,9 @@ def _nearest(pc4: pd.DataFrame, sites: pd.DataFrame, region_of_pc4=None, region_
     out = np.full(len(pc4), np.nan)
     if sites.empty:
         return out
-    d = haversine_km(pc4["lat"].to_numpy()[:, None], pc4["lon"].to_numpy()[:, None],
-                     sites["lat"].to_numpy()[None, :], sites["lon"].to_numpy()[None, :]) * 1.3
+    d = DETOUR_FACTOR * haversine_km(
+        pc4["lat"].to_numpy()[:, None], pc4["lon"].to_numpy()[:, None],
+        sites["lat"].to_numpy()[None, :], sites["lon"].to_numpy()[None, :])
     if region_of_pc4 is not None:
         same = region_of_pc4[:, None] == region_of_site[None, :]
         d = np.where(same, d, np.inf)
@@ -320,3 +322,25 @@ def test_demo_builds_everything_without_files(tmp_path):
     assert len(measures.divisions) >= 5
     assert html.count('class="kaart regiokaart"') == len(measures.divisions)
     assert 'id="fonds"' in html  # inclusiefonds and leerlingenvervoer are part of the demo
+
+
+def test_report_names_the_size_threshold_actually_used(small_atlas, tmp_path):
+    """--fusie-drempel 8000: every sentence naming the size threshold says 8.000, none 10.000."""
+    from nabij.measures import measure_all, write_measures
+    from nabij.measures.definitions import Params
+    from nabij.scenarios import ScenarioOptions, build_scenarios
+
+    options = ScenarioOptions(fusie_threshold=8000)
+    divisions = build_scenarios(small_atlas, ["status-quo", "fusie"], options)
+    ms = measure_all(small_atlas, divisions, params=Params(small_region=8000))
+    write_measures(ms, tmp_path / "m")
+    measures = load_measures(tmp_path / "m")
+    html = render_report(small_atlas, measures)
+    text = " ".join(_parse(html).text)
+    big = r"(\d{1,3}(?:\.\d{3})+)"  # thousands: not the privacy threshold "<10"
+    named = re.findall(r"(?:minder dan|onder(?: de ondergrens van)?) " + big + " leerlingen", text)
+    named += re.findall(r"met minder dan " + big + r"(?! leerlingen)", text)
+    assert len(named) >= 3, named
+    assert set(named) == {"8.000"}, named
+    assert "10.000" not in text
+    assert measures.parameters["kleine_regio"] == 8000

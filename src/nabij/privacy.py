@@ -24,14 +24,12 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from nabij.defaults import PRIVACY_THRESHOLD
 from nabij.errors import NabijError
 from nabij.tables import COUNT_UNITS, REVEALS_COUNT, is_count_column
 
-try:  # the one home of tunable defaults (helper "index"); fall back until it exists
-    from nabij.defaults import PRIVACY_THRESHOLD as DEFAULT_THRESHOLD  # type: ignore
-except ImportError:  # pragma: no cover - depends on landing order
-    DEFAULT_THRESHOLD = 10
-    """Counts of pupils below this are never published."""
+DEFAULT_THRESHOLD = PRIVACY_THRESHOLD
+"""Counts of pupils below this are never published (configurable per call/CLI option)."""
 
 NOT_FOR_PUBLICATION = "NIET VOOR PUBLICATIE: kleine aantallen zijn niet afgeschermd"
 """Mark on every output written with ``--no-suppress``."""

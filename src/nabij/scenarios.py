@@ -11,6 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from nabij.atlas import Atlas
+from nabij.defaults import (
+    FUSIE_MIN_REGION_PUPILS,
+    OPTIMIZE_SEED,
+    S1_MIN_SHARE,
+    SCENARIO_OPTIMIZE_TIME_LIMIT_S,
+)
 from nabij.divisions import (
     Division,
     dekkend_division,
@@ -21,14 +27,15 @@ from nabij.divisions import (
     status_quo,
 )
 from nabij.errors import InputError, Problem
+from nabij.sectors import SECTORS
 
 
 @dataclass(frozen=True)
 class ScenarioOptions:
     """Parameters of the built-in scenarios (defaults from the advice)."""
 
-    fusie_threshold: float = 10_000
-    s1_min_share: float = 0.10
+    fusie_threshold: float = FUSIE_MIN_REGION_PUPILS
+    s1_min_share: float = S1_MIN_SHARE
     provisions: tuple[str, ...] | None = None
     custom_sector: str | None = None
     extra: dict = field(default_factory=dict)
@@ -86,10 +93,10 @@ def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
     from nabij.optimize.problem import area_graph
 
     out = []
-    for sector, label in (("PO", "PO"), ("VO", "VO"), ("PO+VO", "funderend")):
+    for sector, label in ((code, s.label) for code, s in SECTORS.items()):
         kw = dict(sector=sector, provision_types=o.provisions,
-                  time_limit=float(o.extra.get("optimaal_tijd", 20)),
-                  seed=int(o.extra.get("optimaal_seed", 0)))
+                  time_limit=float(o.extra.get("optimaal_tijd", SCENARIO_OPTIMIZE_TIME_LIMIT_S)),
+                  seed=int(o.extra.get("optimaal_seed", OPTIMIZE_SEED)))
         try:
             res = Regionalizer(min_pupils=o.fusie_threshold, **kw).fit(atlas)
             out.append(res.division.renamed(f"Optimaal {label}"))
@@ -103,6 +110,8 @@ def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
     return out
 
 
+_NORM = f"{FUSIE_MIN_REGION_PUPILS:,.0f}".replace(",", ".")
+
 for _s in (
     Scenario("status-quo", "Status quo", "De huidige samenwerkingsverbanden PO en VO.", _sq),
     Scenario("s1", "S1 Eén SWV funderend onderwijs",
@@ -114,8 +123,8 @@ for _s in (
              "Samenwerkingsverbanden zonder elke vereiste voorziening (SBO, SO/VSO cluster 3 "
              "en 4, PrO) gaan op in een buurregio die ze wel heeft.", _s3),
     Scenario("fusie", "Fusie kleine SWV's",
-             "Samenwerkingsverbanden met minder dan 10.000 leerlingen fuseren met de buur "
-             "waarmee ze de meeste leerlingen uitwisselen.", _fusie),
+             f"Samenwerkingsverbanden met minder dan {_NORM} leerlingen (of --fusie-drempel) "
+             "fuseren met de buur waarmee ze de meeste leerlingen uitwisselen.", _fusie),
 ):
     register(_s)
 
@@ -125,8 +134,9 @@ BUILTIN: tuple[str, ...] = tuple(SCENARIOS)
 register(Scenario(
     "optimaal", "Optimale schaal",
     "De optimalisator zoekt per sector (PO, VO, funderend) aaneengesloten regio's van minstens "
-    "10.000 leerlingen met weinig grensverkeer, voorzieningen dichtbij en weinig verandering "
-    "(doel 'evenwichtig', 20 s rekentijd per sector).", _optimaal))
+    f"{_NORM} leerlingen (of --fusie-drempel) met weinig grensverkeer, voorzieningen dichtbij "
+    f"en weinig verandering (doel 'evenwichtig', {SCENARIO_OPTIMIZE_TIME_LIMIT_S:g} s "
+    "rekentijd per sector).", _optimaal))
 
 
 def build_scenario(atlas: Atlas, name: str,

@@ -3,8 +3,8 @@
 ``DistanceModel`` is the swappable seam for travel distance: the flow model and the
 thuisnabijheid measures take any object with a ``km`` method. The default,
 :class:`StraightLineDetour`, is the great-circle (haversine) distance times a detour factor
-(1.3: a common ratio of road to straight-line distance in the Netherlands). A road-network
-model can replace it later without touching its callers.
+(:data:`nabij.defaults.DETOUR_FACTOR`, calibrated on CBS road distances to the nearest
+school). A road-network model can replace it later without touching its callers.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+
+from nabij.defaults import DETOUR_FACTOR
 
 EARTH_RADIUS_KM = 6371.0088
 """Mean earth radius (IUGG)."""
@@ -56,7 +58,12 @@ class DistanceModel(Protocol):
 class StraightLineDetour:
     """Road-ish distance: great-circle distance times a detour factor."""
 
-    factor: float = 1.3
+    factor: float = DETOUR_FACTOR
 
     def km(self, lat1, lon1, lat2, lon2) -> np.ndarray:
         return self.factor * haversine_km(lat1, lon1, lat2, lon2)
+
+    @property
+    def description(self) -> str:
+        """Dutch one-line description, as the measures and the report show it."""
+        return f"hemelsbrede afstand x {self.factor:g} (omrijfactor)".replace(".", ",")

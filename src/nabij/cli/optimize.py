@@ -9,7 +9,15 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from nabij.cli.progress import console
+from nabij.defaults import (
+    MIN_REGION_PUPILS,
+    OPTIMIZE_LEVEL,
+    OPTIMIZE_OBJECTIVE,
+    OPTIMIZE_SEED,
+    OPTIMIZE_TIME_LIMIT_S,
+)
 from nabij.errors import InputError, Problem
+from nabij.sectors import parse_level, parse_sector
 
 DOELEN = ("evenwichtig", "grensverkeer", "maxp")
 METHODEN = {"auto": "auto", "heuristiek": "heuristic", "exact": "exact"}
@@ -57,7 +65,7 @@ def register(app: typer.Typer) -> None:
                                       "met het recept ernaast (.recept.json)."),
         sector: str = typer.Option("PO", "--sector",
                                    help="PO, VO of PO+VO (funderend onderwijs)."),
-        min_leerlingen: float = typer.Option(10_000, "--min-leerlingen", min=0,
+        min_leerlingen: float = typer.Option(MIN_REGION_PUPILS, "--min-leerlingen", min=0,
                                              help="Minimum aantal leerlingen per regio (op de "
                                                   "schoolvestigingen in de regio)."),
         max_leerlingen: float = typer.Option(None, "--max-leerlingen",
@@ -76,7 +84,7 @@ def register(app: typer.Typer) -> None:
                                              "('PO 27-07'), een gemeente (blijft bij haar "
                                              "huidige SWV) of gemeenten met '+' "
                                              "('GM0344+GM0345')."),
-        doel: str = typer.Option("evenwichtig", "--doel",
+        doel: str = typer.Option(OPTIMIZE_OBJECTIVE, "--doel",
                                  help="Doel: evenwichtig (grensverkeer, afstand, verandering "
                                       "en aantal regio's), grensverkeer of maxp (zoveel "
                                       "mogelijk regio's, dan zo gelijk mogelijk)."),
@@ -84,15 +92,16 @@ def register(app: typer.Typer) -> None:
                                           help="Gewicht aanpassen, bv. 'afstand=0,1'. Onderdelen: "
                                                "grensverkeer, afstand, verandering, regios, "
                                                "heterogeniteit. Herhaalbaar."),
-        niveau: str = typer.Option("gemeente", "--niveau",
+        niveau: str = typer.Option(OPTIMIZE_LEVEL, "--niveau",
                                    help="Bouwstenen: gemeente (gemeenten blijven heel) of pc4."),
         methode: str = typer.Option("auto", "--methode",
                                     help="auto, heuristiek of exact (CP-SAT, alleen voor "
                                          "kleine problemen)."),
-        tijd: float = typer.Option(60, "--tijd", min=1,
+        tijd: float = typer.Option(OPTIMIZE_TIME_LIMIT_S, "--tijd", min=1,
                                    help="Maximale rekentijd in seconden."),
-        seed: int = typer.Option(0, "--seed", help="Startwaarde (zelfde seed, zelfde uitkomst "
-                                                     "als de tijd niet op raakt)."),
+        seed: int = typer.Option(OPTIMIZE_SEED, "--seed",
+                                 help="Startwaarde (zelfde seed, zelfde uitkomst "
+                                      "als de tijd niet op raakt)."),
     ) -> None:
         """Zoek de beste regio-indeling onder eigen randvoorwaarden.
 
@@ -107,14 +116,18 @@ def register(app: typer.Typer) -> None:
         from nabij.optimize import Regionalizer
 
         problems = []
-        if sector not in ("PO", "VO", "PO+VO"):
-            problems.append(Problem(f"sector '{sector}' bestaat niet; kies PO, VO of PO+VO"))
+        try:
+            sector = parse_sector(sector).code
+        except InputError as e:
+            problems += e.problems
         if binnen is not None and binnen not in ("jeugdregio", "provincie"):
             problems.append(Problem(f"--binnen '{binnen}': kies jeugdregio of provincie"))
         if doel not in DOELEN:
             problems.append(Problem(f"--doel '{doel}': kies {', '.join(DOELEN)}"))
-        if niveau not in ("gemeente", "pc4"):
-            problems.append(Problem(f"--niveau '{niveau}': kies gemeente of pc4"))
+        try:
+            niveau = parse_level(niveau)
+        except InputError as e:
+            problems += e.problems
         if methode not in METHODEN:
             problems.append(Problem(f"--methode '{methode}': kies {', '.join(METHODEN)}"))
         if problems:
@@ -129,8 +142,8 @@ def register(app: typer.Typer) -> None:
                 level=niveau, method=METHODEN[methode], time_limit=tijd, seed=seed,
             )
             Regionalizer(**reg_kwargs)
-        except ValueError as e:
-            raise InputError("Ongeldige opties voor nabij optimize", [Problem(str(e))]) from e
+        except InputError as e:
+            raise InputError("Ongeldige opties voor nabij optimize", e.problems) from e
 
         with Progress(
             SpinnerColumn(),

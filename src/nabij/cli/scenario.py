@@ -10,8 +10,10 @@ from rich.table import Table
 from nabij.atlas import Atlas
 from nabij.atlas.distance import StraightLineDetour
 from nabij.cli.progress import console, steps
+from nabij.defaults import DETOUR_FACTOR, FUSIE_MIN_REGION_PUPILS, S1_MIN_SHARE
 from nabij.errors import InputError, Problem
 from nabij.privacy import DEFAULT_THRESHOLD, format_count
+from nabij.sectors import parse_sector
 
 app = typer.Typer(no_args_is_help=True,
                   help="Regio-indelingen bouwen en naast elkaar meten.")
@@ -67,16 +69,16 @@ def compare_cmd(
     no_suppress: bool = typer.Option(False, "--no-suppress",
                                      help="Kleine aantallen niet afschermen (alleen intern "
                                      "gebruik)."),
-    fusie_drempel: float = typer.Option(10_000, "--fusie-drempel",
+    fusie_drempel: float = typer.Option(FUSIE_MIN_REGION_PUPILS, "--fusie-drempel",
                                         help="Regio's met minder leerlingen fuseren (scenario "
                                         "fusie) en tellen als klein."),
-    s1_aandeel: float = typer.Option(0.10, "--s1-aandeel",
+    s1_aandeel: float = typer.Option(S1_MIN_SHARE, "--s1-aandeel",
                                      help="Scenario s1: koppel een PO- en VO-SWV als ze minstens "
                                      "dit aandeel van de leerlingen van een van beide delen."),
     voorzieningen: str = typer.Option(None, "--voorzieningen",
                                       help="Vereiste voorzieningen, bv. 'SBO,SO3,SO4,VSO3,"
                                       "VSO4,PRO' (standaard)."),
-    omrijfactor: float = typer.Option(1.3, "--omrijfactor",
+    omrijfactor: float = typer.Option(DETOUR_FACTOR, "--omrijfactor",
                                       help="Reisafstand = hemelsbrede afstand x deze factor."),
 ) -> None:
     """Bouw scenario's en meet ze naast elkaar; schrijft measures.json, CSV's en een XLSX."""
@@ -110,9 +112,10 @@ def build_cmd(
     out: Path = typer.Option(..., "--out", "-o", help="CSV-bestand voor de indeling."),
     sector: str = typer.Option(None, "--sector",
                                help="PO, VO of PO+VO (nodig als het scenario er meer heeft)."),
-    fusie_drempel: float = typer.Option(10_000, "--fusie-drempel",
+    fusie_drempel: float = typer.Option(FUSIE_MIN_REGION_PUPILS, "--fusie-drempel",
                                         help="Scenario fusie: minimum aantal leerlingen."),
-    s1_aandeel: float = typer.Option(0.10, "--s1-aandeel", help="Scenario s1: koppelaandeel."),
+    s1_aandeel: float = typer.Option(S1_MIN_SHARE, "--s1-aandeel",
+                                     help="Scenario s1: koppelaandeel."),
     voorzieningen: str = typer.Option(None, "--voorzieningen",
                                       help="Scenario s3: vereiste voorzieningen."),
 ) -> None:
@@ -120,9 +123,7 @@ def build_cmd(
     from nabij.scenarios import build_scenario
 
     if sector is not None:
-        sector = sector.upper().replace(" ", "")
-        if sector not in ("PO", "VO", "PO+VO"):
-            raise InputError(f"onbekende sector '{sector}'; kies PO, VO of PO+VO")
+        sector = parse_sector(sector).code
     atlas = Atlas.load(atlas_dir)
     options = _options(fusie_drempel, s1_aandeel, voorzieningen, sector)
     divisions = build_scenario(atlas, scenario, options)

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from nabij.cli.progress import console
+from nabij.defaults import DETOUR_FACTOR
 from nabij.errors import InputError
 from nabij.privacy import DEFAULT_THRESHOLD
 
@@ -58,7 +59,7 @@ AFSTANDSGRENS = typer.Option(None, "--afstandsgrens",
 VAST_AANDEEL = typer.Option(0.35, "--vast-aandeel", help="Deel van de kosten per leerling dat "
                             "niet van de afstand afhangt.")
 SNELHEID = typer.Option(30.0, "--snelheid", help="Gemiddelde reissnelheid (km/u).")
-OMRIJFACTOR = typer.Option(1.3, "--omrijfactor",
+OMRIJFACTOR = typer.Option(DETOUR_FACTOR, "--omrijfactor",
                            help="Reisafstand = hemelsbrede afstand x deze factor.")
 DREMPEL = typer.Option(DEFAULT_THRESHOLD, "--drempel",
                        help="Privacydrempel voor aantallen leerlingen.")

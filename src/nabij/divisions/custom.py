@@ -31,11 +31,12 @@ import pandas as pd
 from nabij.atlas import Atlas
 from nabij.divisions.division import Division
 from nabij.errors import InputError, Problem
+from nabij.sectors import SECTOR_CODES, parse_sector
+from nabij.sectors import sector as sector_of
 
 CODE_COLUMNS = {"pc4": "pc4", "postcode": "pc4", "gemeente": "gemeente",
                 "gemeentecode": "gemeente", "code": "code"}
 REGION_COLUMNS = ("regio", "regio_naam", "regionaam", "naam")
-SECTOR_VALUES = {"PO": "PO", "VO": "VO", "PO+VO": "PO+VO", "FUNDEREND": "PO+VO", "FO": "PO+VO"}
 MAX_LISTED = 25
 
 _PC4 = re.compile(r"[1-9]\d{3}")
@@ -119,11 +120,12 @@ def read_custom(
             continue
         sec = default_sector
         if scol is not None:
-            raw = cell(cells, scol).upper().replace(" ", "")
-            sec = SECTOR_VALUES.get(raw) if raw else default_sector
-            if sec is None:
-                problems.append(Problem(f"sector '{cell(cells, scol)}' onbekend; kies PO, VO "
-                                        "of PO+VO", file, line, "sector"))
+            raw = cell(cells, scol).strip()
+            try:
+                sec = parse_sector(raw, file=file, row=line, column="sector").code \
+                    if raw else default_sector
+            except InputError as e:
+                problems += e.problems
                 continue
         if sector is not None and sec != sector:
             continue
@@ -150,7 +152,7 @@ def read_custom(
     else:
         known = pd.Index(atlas.gemeenten["gemeente"].astype(str))
     divisions = []
-    for sec in sorted({r[5] for r in recs}, key=["PO", "VO", "PO+VO"].index):
+    for sec in sorted({r[5] for r in recs}, key=list(SECTOR_CODES).index):
         sub = [r for r in recs if r[5] == sec]
         seen: dict[str, int] = {}
         mapping: dict[str, str] = {}
@@ -187,7 +189,7 @@ def read_custom(
         else:
             assignment = pc4["gemeente"].astype(str).map(mapping)
             assignment.index = pc4["pc4"].astype(str).to_numpy()
-        label = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}[sec]
+        label = sector_of(sec).label
         divisions.append(Division(
             name=f"{name or 'Eigen indeling ' + path.stem} {label}",
             sector=sec,

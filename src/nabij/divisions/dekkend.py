@@ -16,7 +16,7 @@ import pandas as pd
 
 from nabij.atlas import Atlas
 from nabij.divisions.division import Division
-from nabij.divisions.graph import RegionGraph, sector_types, sectors_of
+from nabij.divisions.graph import RegionGraph
 from nabij.divisions.provision import (
     DEFAULT_ASSUME_CLUSTERS,
     DEFAULT_PROVISIONS,
@@ -25,6 +25,7 @@ from nabij.divisions.provision import (
     supply_matrix,
 )
 from nabij.divisions.status_quo import status_quo
+from nabij.sectors import sector as sector_of
 
 
 def region_provisions(
@@ -61,8 +62,8 @@ def dekkend_division(
     base = base or status_quo(atlas, sector)
     sector = base.sector
     keys = [p.key for p in provision_types(provisions or DEFAULT_PROVISIONS,
-                                           sectors_of(sector))]
-    graph = RegionGraph.from_assignment(atlas, base.assignment, sector_types(sector),
+                                           sector_of(sector).sectors)]
+    graph = RegionGraph.from_assignment(atlas, base.assignment, sector_of(sector).types,
                                         base.region_names)
     have = region_provisions(atlas, base.assignment, keys, assume_clusters)
     need = set(keys)
@@ -91,7 +92,7 @@ def dekkend_division(
         {"regio": r, "ontbreekt": [provision_label(k) for k in keys if k not in have[r]]}
         for r in sorted(graph.size) if need - have[r]
     ]
-    label = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}[sector]
+    label = sector_of(sector).label
     recipe = {
         "bouwer": "dekkend",
         "scenario": "s3",

@@ -15,8 +15,10 @@ from scipy.sparse.csgraph import connected_components
 
 from nabij.errors import InputError, Problem
 from nabij.fileio import atomic_write, atomic_write_text
+from nabij.sectors import SECTOR_CODES, Sector
+from nabij.sectors import sector as sector_of
 
-SECTOR_CHOICES = ("PO", "VO", "PO+VO")
+SECTOR_CHOICES = SECTOR_CODES
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,7 @@ class Division:
     region_names: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.sector not in SECTOR_CHOICES:
-            raise ValueError(f"onbekende sector {self.sector!r}; kies PO, VO of PO+VO")
+        sector_of(self.sector)  # InputError when unknown
         a = self.assignment.astype(str).copy()
         a.index = a.index.astype(str)
         a.index.name = "pc4"
@@ -55,9 +56,19 @@ class Division:
         return int(self.assignment.nunique())
 
     @property
+    def kind(self) -> Sector:
+        """The :class:`~nabij.sectors.Sector` of this division (types, label, ages)."""
+        return sector_of(self.sector)
+
+    @property
     def sectors(self) -> tuple[str, ...]:
         """School sectors this division serves: ("PO",), ("VO",) or ("PO", "VO")."""
-        return ("PO", "VO") if self.sector == "PO+VO" else (self.sector,)
+        return self.kind.sectors
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        """School types this division serves."""
+        return self.kind.types
 
     def region_name(self, code: str) -> str:
         return self.region_names.get(code, code)

@@ -11,11 +11,13 @@ is reported as impossible in the recipe.
 from __future__ import annotations
 
 from nabij.atlas import Atlas
+from nabij.defaults import FUSIE_MIN_REGION_PUPILS
 from nabij.divisions.division import Division
-from nabij.divisions.graph import RegionGraph, sector_types
+from nabij.divisions.graph import RegionGraph
 from nabij.divisions.status_quo import status_quo
+from nabij.sectors import sector as sector_of
 
-DEFAULT_THRESHOLD = 10_000
+DEFAULT_THRESHOLD = FUSIE_MIN_REGION_PUPILS
 
 
 def fusie_division(
@@ -28,11 +30,11 @@ def fusie_division(
     """Merge small regions of ``base`` (default: the status quo of ``sector``)."""
     base = base or status_quo(atlas, sector)
     sector = base.sector
-    graph = RegionGraph.from_assignment(atlas, base.assignment, sector_types(sector),
+    graph = RegionGraph.from_assignment(atlas, base.assignment, sector_of(sector).types,
                                         base.region_names)
     impossible = merge_small(graph, threshold)
     assignment = graph.final_assignment()
-    label = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}[sector]
+    label = sector_of(sector).label
     recipe = {
         "bouwer": "fusie",
         "scenario": "fusie",

@@ -14,18 +14,8 @@ import numpy as np
 import pandas as pd
 
 from nabij.atlas import Atlas
-from nabij.tables import PO_TYPES, VO_TYPES
-
-AGE_COLUMNS = {"PO": "kinderen_po", "VO": "kinderen_vo"}
-
-
-def sector_types(sector: str) -> tuple[str, ...]:
-    """School types of a sector: PO -> BAO, SBO, SO; VO -> VO, PRO, VSO; PO+VO -> all six."""
-    return {"PO": PO_TYPES, "VO": VO_TYPES, "PO+VO": PO_TYPES + VO_TYPES}[sector]
-
-
-def sectors_of(sector: str) -> tuple[str, ...]:
-    return ("PO", "VO") if sector == "PO+VO" else (sector,)
+from nabij.sectors import AGE_COLUMNS
+from nabij.tables import PO_TYPES
 
 
 def flow_rows(atlas: Atlas, pc4: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from nabij.atlas import Atlas
 from nabij.divisions.division import Division, named_division
-
-SECTOR_LABEL = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}
+from nabij.sectors import sector as sector_of
 
 
 def jeugdregio_division(atlas: Atlas, sector: str = "PO+VO") -> Division:
@@ -16,5 +15,5 @@ def jeugdregio_division(atlas: Atlas, sector: str = "PO+VO") -> Division:
     assignment.index = pc4["pc4"].astype(str).to_numpy()
     recipe = {"bouwer": "jeugdregio", "scenario": "s2", "sector": sector,
               "bron": "jeugdregio van de gemeente van elk postcodegebied"}
-    return named_division(f"S2 Jeugdregio {SECTOR_LABEL[sector]}", sector, assignment, recipe,
+    return named_division(f"S2 Jeugdregio {sector_of(sector).label}", sector, assignment, recipe,
                           atlas.jeugdregios, "jeugdregio")

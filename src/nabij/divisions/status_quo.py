@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from nabij.atlas import Atlas
 from nabij.divisions.division import Division, named_division
+from nabij.errors import InputError, Problem
 
 
 def status_quo(atlas: Atlas, sector: str) -> Division:
     """The current SWV division of one sector (``PO`` or ``VO``)."""
     if sector not in ("PO", "VO"):
-        raise ValueError("de status quo bestaat alleen per sector: PO of VO")
+        raise InputError("de status quo bestaat alleen per sector",
+                         [Problem(f"sector '{sector}': kies PO of VO")])
     ind = atlas.indeling
     col = f"swv_{sector.lower()}"
     assignment = ind.set_index(ind["pc4"].astype(str))[col].astype(str)

@@ -18,7 +18,7 @@ from scipy.spatial import cKDTree
 from nabij.atlas import Atlas
 from nabij.atlas.distance import DistanceModel, StraightLineDetour, project_km
 from nabij.divisions import Division
-from nabij.divisions.graph import flow_rows, sector_types, sectors_of
+from nabij.divisions.graph import flow_rows
 from nabij.divisions.provision import (
     DEFAULT_ASSUME_CLUSTERS,
     DEFAULT_PROVISIONS,
@@ -174,8 +174,8 @@ class DivisionView:
         self.regions = pd.Index(sorted(reg.unique()))
         self.R = len(self.regions)
         self.rid = self.regions.get_indexer(reg.to_numpy())
-        self.types = sector_types(division.sector)
-        self.sectors = sectors_of(division.sector)
+        self.types = division.types
+        self.sectors = division.sectors
         self.school_rid = self.rid[ctx.school_pos]
         self.school_in = np.isin(ctx.school_type, ctx.type_mask(self.types).nonzero()[0])
         self.flow_in = np.isin(ctx.flow_type, ctx.type_mask(self.types).nonzero()[0])

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from nabij.atlas.distance import StraightLineDetour
+from nabij.defaults import KM_BANDS, MIN_REGION_PUPILS, Z_THRESHOLD
 from nabij.divisions.provision import DEFAULT_PROVISIONS
 
 FLOWS = "stromen"
@@ -42,10 +44,10 @@ class Definition:
 class Params:
     """Parameters of the measures (recorded in the definitions' text)."""
 
-    small_region: float = 10_000
-    distance_text: str = "hemelsbrede afstand x 1,3 (omrijfactor)"
-    km_bands: tuple[int, ...] = (5, 10, 20)
-    z_threshold: float = 2.0
+    small_region: float = MIN_REGION_PUPILS
+    distance_text: str = StraightLineDetour().description
+    km_bands: tuple[int, ...] = KM_BANDS
+    z_threshold: float = Z_THRESHOLD
     provisions: tuple[str, ...] = DEFAULT_PROVISIONS
 
 

@@ -111,8 +111,6 @@ def _integers(df: pd.DataFrame, defs: dict[str, Definition]) -> pd.DataFrame:
 
 
 def _distance_text(model: DistanceModel) -> str:
-    if isinstance(model, StraightLineDetour):
-        return f"hemelsbrede afstand x {model.factor:g} (omrijfactor)".replace(".", ",")
     return str(getattr(model, "description", type(model).__name__))
 
 

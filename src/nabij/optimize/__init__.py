@@ -3,7 +3,7 @@
 Estimator-style API::
 
     from nabij.optimize import Regionalizer
-    result = Regionalizer(sector="PO", min_pupils=10_000, objective="evenwichtig").fit(atlas)
+    result = Regionalizer(sector="PO", min_pupils=12_000, objective="evenwichtig").fit(atlas)
     result.division      # a nabij.divisions.Division named "optimaal"
 
 Modules: :mod:`~nabij.optimize.problem` (area graph, constraints), :mod:`~.objective`

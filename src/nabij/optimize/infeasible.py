@@ -26,7 +26,7 @@ class InfeasibleError(NabijError):
 
 
 def fmt(x: float) -> str:
-    """Dutch thousands separator: 10000 -> '10.000'."""
+    """Dutch thousands separator: 12345 -> '12.345'."""
     return f"{x:,.0f}".replace(",", ".")
 
 

@@ -59,9 +59,10 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.spatial.distance import pdist, squareform
 
 from nabij.atlas.distance import haversine_km
+from nabij.defaults import DETOUR_FACTOR
 from nabij.optimize.problem import Instance
 
-DETOUR = 1.3
+DETOUR = DETOUR_FACTOR
 PENALTY_KM = 25.0
 REFERENCE_KM = 10.0
 _EPS = 1e-9

@@ -25,23 +25,20 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from nabij.atlas.distance import haversine_km
+from nabij.defaults import MIN_REGION_PUPILS
 from nabij.divisions.provision import DEFAULT_PROVISIONS, provision_types, supply_matrix
-from nabij.tables import PO_TYPES, VO_TYPES
+from nabij.sectors import SECTORS
 
 LEVELS = ("gemeente", "pc4")
 NESTS = ("jeugdregio", "provincie")
-SECTOR_TYPES: dict[str, tuple[str, ...]] = {
-    "PO": PO_TYPES,
-    "VO": VO_TYPES,
-    "PO+VO": PO_TYPES + VO_TYPES,
-}
+SECTOR_TYPES: dict[str, tuple[str, ...]] = {code: s.types for code, s in SECTORS.items()}
 """School types whose pupils count for a sector."""
 
 
 def sector_provisions(sector: str, keys: Sequence[str] | None = None) -> tuple[str, ...]:
     """Provision keys of a sector (default: SBO, SO3, SO4 for PO; VSO3, VSO4, PRO for VO)."""
-    sectors = ("PO", "VO") if sector == "PO+VO" else (sector,)
-    return tuple(p.key for p in provision_types(keys or DEFAULT_PROVISIONS, sectors))
+    return tuple(p.key for p in provision_types(keys or DEFAULT_PROVISIONS,
+                                                SECTORS[sector].sectors))
 
 AGE_COLUMN = {"PO": "kinderen_po", "VO": "kinderen_vo"}
 DEFAULT_ATTRIBUTES = ("stedelijkheid", "aandeel_eenouder", "aandeel_uitkering")
@@ -448,7 +445,7 @@ class Constraints:
     region. Contiguity is always required.
     """
 
-    min_pupils: float = 10_000
+    min_pupils: float = MIN_REGION_PUPILS
     max_pupils: float | None = None
     nest: str | None = None
     covering: bool = False

@@ -1,7 +1,7 @@
 """The optimizer's front door: configure a :class:`Regionalizer`, ``fit(atlas)``, get a Division.
 
     >>> from nabij.optimize import Regionalizer
-    >>> result = Regionalizer(sector="PO", min_pupils=10_000, nest="jeugdregio",
+    >>> result = Regionalizer(sector="PO", min_pupils=12_000, nest="jeugdregio",
     ...                       objective="evenwichtig", time_limit=20).fit(atlas)
     >>> result.division.n_regions, result.objective, result.report
 
@@ -20,6 +20,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from nabij.defaults import (
+    MIN_REGION_PUPILS,
+    OPTIMIZE_LEVEL,
+    OPTIMIZE_OBJECTIVE,
+    OPTIMIZE_SEED,
+    OPTIMIZE_TIME_LIMIT_S,
+)
 from nabij.divisions import Division
 from nabij.errors import InputError, Problem
 from nabij.optimize.exact import solve_exact
@@ -36,6 +43,7 @@ from nabij.optimize.problem import (
     locked_groups,
     sector_provisions,
 )
+from nabij.sectors import SECTORS, parse_level, parse_sector
 
 EXACT_MAX_UNITS = 24
 """``method="auto"`` also runs the exact model up to this many units."""
@@ -43,7 +51,7 @@ EXACT_LIMIT = 80
 """``method="exact"`` refuses larger instances (the model grows with the square of units)."""
 
 METHODS = ("auto", "heuristic", "exact")
-SECTOR_LABEL = {"PO": "PO", "VO": "VO", "PO+VO": "funderend"}
+SECTOR_LABEL = {code: s.label for code, s in SECTORS.items()}
 
 
 @dataclass
@@ -91,29 +99,26 @@ class Regionalizer:
     def __init__(
         self,
         sector: str = "PO",
-        min_pupils: float = 10_000,
+        min_pupils: float = MIN_REGION_PUPILS,
         max_pupils: float | None = None,
         nest: str | None = None,
         covering: bool = False,
         provision_types: Sequence[str] | None = None,
         locked: Sequence | None = None,
-        objective: str | Weights | dict = "evenwichtig",
+        objective: str | Weights | dict = OPTIMIZE_OBJECTIVE,
         weights: dict | None = None,
-        level: str = "gemeente",
+        level: str = OPTIMIZE_LEVEL,
         method: str = "auto",
-        time_limit: float = 60.0,
-        seed: int = 0,
+        time_limit: float = OPTIMIZE_TIME_LIMIT_S,
+        seed: int = OPTIMIZE_SEED,
         attributes: Sequence[str] | None = None,
         callback: Callback | None = None,
     ) -> None:
-        if sector not in SECTOR_LABEL:
-            raise ValueError(f"onbekende sector {sector!r}; kies PO, VO of PO+VO")
-        if nest is not None and nest not in NESTS:
-            raise ValueError(f"onbekende nesting {nest!r}; kies jeugdregio of provincie")
-        if level not in LEVELS:
-            raise ValueError(f"onbekend niveau {level!r}; kies gemeente of pc4")
-        if method not in METHODS:
-            raise ValueError(f"onbekende methode {method!r}; kies auto, heuristic of exact")
+        sector = parse_sector(sector).code
+        if nest is not None:
+            nest = parse_level(nest, NESTS, option="nest")
+        level = parse_level(level, LEVELS)
+        method = parse_level(method, METHODS, option="methode")
         self.sector = sector
         self.min_pupils = float(min_pupils)
         self.max_pupils = None if max_pupils is None else float(max_pupils)

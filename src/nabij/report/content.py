@@ -14,14 +14,24 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from nabij.defaults import MIN_REGION_PUPILS
 from nabij.privacy import is_suppressed, suppress_label
 from nabij.report.fmt import SHARE_UNITS, format_value, is_count_unit, is_number, nl_number
 from nabij.report.measures_folder import DivisionResult, Measures
 
-SIZE_NORM = 10_000
-"""The advice's lower bound for an SWV (pupils): regions below it are counted in the text."""
+SIZE_CLASS_STEPS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, np.inf)
+"""Size classes as multiples of the size threshold (with 10.000: 0, 5.000, 10.000, ... 80.000)."""
 
-SIZE_BINS = (0, 5_000, 10_000, 20_000, 40_000, 80_000, np.inf)
+
+def size_norm(m: Measures) -> float:
+    """The size threshold the measures used (``parameters.kleine_regio``; default for old files)."""
+    value = m.parameters.get("kleine_regio")
+    return float(value) if is_number(value) else float(MIN_REGION_PUPILS)
+
+
+def size_bins(m: Measures) -> tuple[float, ...]:
+    norm = size_norm(m)
+    return tuple(norm * k for k in SIZE_CLASS_STEPS)
 DISTANCE_CLASSES = (5.0, 10.0, 20.0)
 PUPIL_KEYS = ("leerlingen", "leerlingen_totaal", "leerlingen_po_vo", "leerlingen_funderend")
 
@@ -300,18 +310,21 @@ def size_distribution(m: Measures, div: DivisionResult) -> tuple[list[str], list
     vals = [float(r[key]) for r in div.regions if is_number(r.get(key))]
     if not vals:
         return None
-    counts, _ = np.histogram(vals, bins=np.array(SIZE_BINS, dtype=float))
+    bins = size_bins(m)
+    counts, _ = np.histogram(vals, bins=np.array(bins, dtype=float))
     labels = []
-    for lo, hi in zip(SIZE_BINS[:-1], SIZE_BINS[1:], strict=True):
-        lo_s = nl_number(lo / 1000, 0)
-        labels.append(f"{lo_s}k+" if not np.isfinite(hi) else f"{lo_s}–{nl_number(hi / 1000, 0)}k")
+    for lo, hi in zip(bins[:-1], bins[1:], strict=True):
+        lo_s = nl_number(lo / 1000, 1 if lo % 1000 else 0)
+        hi_s = nl_number(hi / 1000, 1 if hi % 1000 else 0) if np.isfinite(hi) else ""
+        labels.append(f"{lo_s}k+" if not np.isfinite(hi) else f"{lo_s}–{hi_s}k")
     return labels, [int(c) for c in counts]
 
 
-def size_class_labels() -> list[str]:
+def size_class_labels(m: Measures) -> list[str]:
     """Long Dutch labels of the size classes: '5.000 tot 10.000', '80.000 of meer'."""
     out = []
-    for lo, hi in zip(SIZE_BINS[:-1], SIZE_BINS[1:], strict=True):
+    bins = size_bins(m)
+    for lo, hi in zip(bins[:-1], bins[1:], strict=True):
         out.append(f"{nl_number(lo, 0)} of meer" if not np.isfinite(hi)
                    else f"{nl_number(lo, 0)} tot {nl_number(hi, 0)}")
     return out
@@ -325,7 +338,8 @@ def size_facts(m: Measures, div: DivisionResult) -> dict | None:
     if not len(vals):
         return None
     return {"n": len(vals), "min": float(vals.min()), "median": float(np.median(vals)),
-            "max": float(vals.max()), "below": int((vals < SIZE_NORM).sum())}
+            "max": float(vals.max()), "below": int((vals < size_norm(m)).sum()),
+            "norm": size_norm(m), "norm_text": nl_number(size_norm(m), 0)}
 
 
 # --------------------------------------------------------------------------- thuisnabijheid
@@ -463,7 +477,6 @@ _EIGEN_GEM = re.compile(r"^afstand_eigen_([A-Z0-9]+)_gem$")
 
 
 FINDING_LABELS = {
-    "regios_klein": "het aantal regio's met minder dan 10.000 leerlingen",
     "verandering_leerlingen": "het aandeel leerlingen dat van regio wisselt",
     "grensverkeer": "het grensverkeer (leerlingen op school buiten de eigen regio)",
     "grensverkeer_speciaal": "het grensverkeer naar speciale voorzieningen",
@@ -476,8 +489,10 @@ FINDING_LABELS = {
 _ZONDER = re.compile(r"^zonder_eigen_([A-Z0-9]+)$")
 
 
-def finding_label(key: str, d: dict) -> str:
-    """How a measure is named inside a sentence."""
+def finding_label(key: str, d: dict, norm_text: str = "") -> str:
+    """How a measure is named inside a sentence (``norm_text``: the size threshold used)."""
+    if key == "regios_klein" and norm_text:
+        return f"het aantal regio's met minder dan {norm_text} leerlingen"
     if key in FINDING_LABELS:
         return FINDING_LABELS[key]
     m = _EIGEN_GEM.match(key)
@@ -515,7 +530,7 @@ def findings(m: Measures, threshold: int, per_division: int = 2) -> list[str]:
             below = "geen" if f["below"] == 0 else str(f["below"])
             facts.append(f"{f['n']} regio's van {format_value(f['min'], 'leerlingen', threshold)}"
                          f" tot {format_value(f['max'], 'leerlingen', threshold)} leerlingen, "
-                         f"{below} met minder dan 10.000")
+                         f"{below} met minder dan {f['norm_text']}")
         moved = div.summary.get("verandering_leerlingen")
         ref = reference_for(div, m.divisions)
         if ref is not None and is_number(moved) and float(moved) > 0:  # type: ignore[arg-type]
@@ -531,7 +546,7 @@ def findings(m: Measures, threshold: int, per_division: int = 2) -> list[str]:
             unit = d.get("eenheid")
             verb = "stijgt" if b > a else "daalt"
             good = (b < a) == (d.get("beter") == "lager")
-            label = finding_label(key, d)
+            label = finding_label(key, d, nl_number(size_norm(m), 0))
             parts.append(f"{verb} {label} van {_with_unit(a, unit, label, threshold)} naar "
                          f"{_with_unit(b, unit, label, threshold)} "
                          f"({'gunstiger' if good else 'ongunstiger'})")

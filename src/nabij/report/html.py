@@ -120,7 +120,7 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
     names = div.region_names()
     facts = content.size_facts(m, div) or {}
     page: dict = {"id": slug, "name": div.name, "sector": div.sector, "thumb": None,
-                  "below": facts.get("below"),
+                  "below": facts.get("below"), "norm_text": facts.get("norm_text"),
                   "recipe": content.recipe_text(div.recipe), "n_regions": div.n_regions}
     # key numbers of this division
     page["kpis"] = content.key_numbers(m, div, thr)
@@ -157,15 +157,17 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
         facts = content.size_facts(m, div) or {}
         cid = ctx.uid(f"grootte-{div.slug}")
         title = (f"Aantal regio's per grootteklasse (leerlingen); {facts.get('below', 0)} "
-                 f"van de {facts.get('n', 0)} regio's heeft minder dan 10.000 leerlingen")
+                 f"van de {facts.get('n', 0)} regio's heeft minder dan "
+                 f"{facts.get('norm_text', '')} leerlingen")
         page["charts"].append({
             "id": cid, "title": "Grootteverdeling van de regio's",
             "svg": Markup(charts.column_chart(cid, bars, title, "leerlingen per regio "
                                               "(k = duizend)", highlight={0, 1})),
-            "caption": title + ". Paars: onder de ondergrens van 10.000 leerlingen uit het advies.",
+            "caption": title + ". Paars: onder de ondergrens van "
+                       f"{facts.get('norm_text', '')} leerlingen.",
             "table": Table(["Grootteklasse (leerlingen)", "Aantal regio's"],
                            [[Cell(lab, lab), Cell(c, str(c), numeric=True)]
-                            for lab, c in zip(content.size_class_labels(), counts,
+                            for lab, c in zip(content.size_class_labels(m), counts,
                                               strict=True)]),
         })
     dist = content.distance_table(div)

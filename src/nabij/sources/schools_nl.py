@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from nabij.defaults import DETOUR_FACTOR
 from nabij.sources.nl_files import bad_file, read_csv
 
 SODK = "scholenopdekaart_2018/po_so_vestigingen_scholenopdekaart_2018.csv"
@@ -30,7 +31,7 @@ BETA_KM = {"BAO": 1.5, "SBO": 6.0, "SO": 12.0, "VSO": 12.0, "VO": 5.0, "PRO": 8.
 """Distance decay exp(-c / beta) per type, c = straight-line km x DETOUR (as in the flows)."""
 K_NEAREST = {"BAO": 12, "SBO": 10, "SO": 15, "VSO": 15, "VO": 12, "PRO": 10}
 """Candidate locations per home PC4."""
-DETOUR = 1.3
+DETOUR = DETOUR_FACTOR
 CLUSTER1_WEIGHT = 0.3
 """Relative size of a cluster-1 location: nationally ~1 % of (V)SO pupils (584 of 69,821 in
 2019) on ~3 % of the locations."""

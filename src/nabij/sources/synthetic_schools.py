@@ -222,7 +222,7 @@ def build_schools(inp: SchoolInput, scale: float, rng: np.random.Generator) -> d
     # -- boards, BRIN, rows ---------------------------------------------------------------
     board_rows: list[tuple[str, str, str]] = []
     board_ids = iter(rng.choice(90000, sum(n(v) for v in N_BOARDS.values()) + 10,
-                                replace=False) + 10000)
+                                replace=False) + 10**4)  # five-digit board numbers
 
     def boards(sector: str, order_pc: np.ndarray, sigma: float) -> np.ndarray:
         labels = _chunks(len(order_pc), n(N_BOARDS[sector]), rng, sigma)

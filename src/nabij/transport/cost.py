@@ -3,8 +3,8 @@
 Cost model (documented; every number is a parameter of :class:`CostParams`)
 -------------------------------------------------------------------------
 * **Trips** are the Atlas' pupil flows (home PC4 -> school location) to SBO, SO and VSO, with
-  a road-ish distance d (km, one way) from the PC4 centroid to the school: great-circle x 1.3
-  (:class:`nabij.atlas.distance.StraightLineDetour`). Flows are usually modelled, so every
+  a road-ish distance d (km, one way) from the PC4 centroid to the school: great-circle x the detour
+  factor (:class:`nabij.atlas.distance.StraightLineDetour`). Flows are usually modelled, so every
   output here is labelled *gemodelleerd*.
 * **Eligibility** (distance rule): a pupil of type t is eligible when d > X_t km. Default X:
   SBO 6 km (the distance limit for primary schools in the VNG modelverordening
@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from nabij.atlas.distance import DistanceModel, StraightLineDetour
+from nabij.defaults import SCHOOL_DAYS, TRANSPORT_SPEED_KMH, TRANSPORT_THRESHOLD_KM
 from nabij.errors import InputError
 from nabij.fund import export
 from nabij.fund.factors import positions, special_trips
@@ -61,7 +62,7 @@ DEFAULT_RATE = {t: TYPE_SHARE[t] * MONITOR_PUPILS / NATIONAL_PUPILS[t] for t in 
 """Transported pupils per pupil of the type, nationally (rho_t)."""
 MODELLED_SHARE = sum(TYPE_SHARE.values())
 """Share of all transported pupils the model covers (SBO+SO+VSO = 0.88)."""
-DEFAULT_THRESHOLD_KM = {"SBO": 6.0, "SO": 0.0, "VSO": 0.0}
+DEFAULT_THRESHOLD_KM = dict(TRANSPORT_THRESHOLD_KM)
 MODELLED = "gemodelleerd"
 
 
@@ -79,9 +80,9 @@ class CostParams:
     rate: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_RATE))
     cost_per_pupil: float = MONITOR_COST_PER_PUPIL
     fixed_share: float = 0.35
-    school_days: int = 200
+    school_days: int = SCHOOL_DAYS
     trips_per_day: int = 2
-    speed_kmh: float = 30.0
+    speed_kmh: float = TRANSPORT_SPEED_KMH
     distance: DistanceModel = field(default_factory=StraightLineDetour)
 
     def threshold(self, soort: str) -> float:

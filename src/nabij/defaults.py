@@ -1,0 +1,97 @@
+"""Every tunable default of nabij, in one place, with its unit, source and reason.
+
+Library functions and CLI options read their defaults from here; change a value here and it
+changes everywhere (measures, optimizer, scenarios, report text). A caller can always pass its
+own value; the report then shows the value actually used (from the measures' parameters), not
+the one below. A leaf module: it imports nothing from nabij.
+
+Each entry is ``NAME: type = value`` followed by a docstring: unit, source, one-line reason.
+"""
+
+from __future__ import annotations
+
+# -- region size ------------------------------------------------------------------------------
+
+MIN_REGION_PUPILS: float = 10_000
+"""Pupils (on the school locations of a region). A region below this is "(te) klein".
+
+Source: the advice (seeds/000, footnote 16: "Minder dan 10.000 leerlingen"). Used as the
+fusie threshold, the optimizer's minimum region size and the ``regios_klein`` measure.
+"""
+
+FUSIE_MIN_REGION_PUPILS: float = MIN_REGION_PUPILS
+"""Pupils. Scenario "fusie": SWVs below this merge with a neighbour (same source as above)."""
+
+S1_MIN_SHARE: float = 0.10
+"""Fraction of pupils. Scenario S1 links a PO and a VO SWV when they share at least this share
+of the pupils of either one. Assumption: small overlaps are noise of the modelled flows."""
+
+# -- privacy ----------------------------------------------------------------------------------
+
+PRIVACY_THRESHOLD: int = 10
+"""Pupils. Counts from 1 to this minus one are never published (shown as ``<10``).
+
+Source: the usual minimum cell size of DUO and CBS open data on pupils; AVG data minimisation.
+"""
+
+# -- distance ---------------------------------------------------------------------------------
+
+DETOUR_FACTOR: float = 1.40
+"""Road km per straight-line km (dimensionless).
+
+Source: calibrated on CBS Kerncijfers per postcode 2023 (``afst_vo_km``, mean road distance
+from the addresses of a PC4 to the nearest VO school): the median over 4,030 PC4 areas of
+CBS km / straight-line km from the PC4 centroid to the nearest VO location of the real atlas
+is 1.401 (Pearson r = 0.94). Reproduce with ``python bench/bench_detour.py``. For basisscholen
+the ratio is about 2.1: at distances below 1 km the centroid-versus-address error dominates,
+so the VO scale (the one of special-education trips) is used. Was 1.3 (a textbook ratio).
+"""
+
+KM_BANDS: tuple[int, ...] = (5, 10, 20)
+"""km (road). Distance bands of the thuisnabijheid measures ("binnen 5/10/20 km").
+
+Reason: the distance classes of CBS's nearness statistics (within 1/3/5/10/20 km), the part
+that matters for special education."""
+
+NEAREST_CANDIDATES: int = 4
+"""Count. Nearest school locations (planar) whose model distance is compared when looking for
+the nearest provision; enough because the model distance is a monotone function of the
+straight line."""
+
+# -- transport --------------------------------------------------------------------------------
+
+TRANSPORT_SPEED_KMH: float = 30.0
+"""km/h door to door for a taxibus with stops (assumption; leerlingenvervoer hours)."""
+
+SCHOOL_DAYS: int = 200
+"""Days a year a pupil travels to school (two trips a day); the Dutch school year."""
+
+TRANSPORT_THRESHOLD_KM: dict[str, float] = {"SBO": 6.0, "SO": 0.0, "VSO": 0.0}
+"""km one way. A pupil of the type is eligible for transport beyond this distance.
+
+Source: VNG modelverordening leerlingenvervoer (6 km for primary schools); SO/VSO pupils are
+usually eligible because of their disability, whatever the distance."""
+
+# -- optimizer --------------------------------------------------------------------------------
+
+OPTIMIZE_TIME_LIMIT_S: float = 60.0
+"""Seconds of computing time for ``nabij optimize`` (the whole fit, model building included)."""
+
+SCENARIO_OPTIMIZE_TIME_LIMIT_S: float = 5.0
+"""Seconds per sector for the built-in "optimaal" scenario (``nabij demo``, ``scenario
+compare``). Reason: the heuristic converges within a few seconds on national instances
+(BENCHMARKS.md), so the demo stays fast; ``nabij optimize --tijd`` searches longer."""
+
+OPTIMIZE_SEED: int = 0
+"""Start value of the optimizer's random choices (same seed, same result within the limit)."""
+
+OPTIMIZE_LEVEL: str = "gemeente"
+"""Building blocks of the optimizer: whole gemeenten (``pc4`` splits them)."""
+
+OPTIMIZE_OBJECTIVE: str = "evenwichtig"
+"""Objective of the optimizer: balance of grensverkeer, distance, change and region count."""
+
+# -- measures ---------------------------------------------------------------------------------
+
+Z_THRESHOLD: float = 2.0
+"""Standard deviations. A region differs notably ("verschillen") beyond this z-score."""
