@@ -74,9 +74,11 @@ FLOWS = [
 
 
 def hand_bundle(edges: list[tuple[str, str]] | None = None,
-                clusters: dict[str, str | None] | None = None) -> TableBundle:
+                clusters: dict[str, str | None] | None = None,
+                gemeente_links: tuple[str, str] = ("grens", "grens")) -> TableBundle:
     """The hand-made country; ``edges`` replaces the PC4 adjacency, ``clusters`` overrides
-    the clusters of some schools (vestiging -> clusters)."""
+    the clusters of some schools (vestiging -> clusters), ``gemeente_links`` gives the kind
+    of the links GM0001-GM0002 and GM0002-GM0003 (``veer``: reached over the water only)."""
     edges = EDGES if edges is None else edges
     clusters = clusters or {}
     gemeenten = pd.DataFrame({
@@ -121,7 +123,7 @@ def hand_bundle(edges: list[tuple[str, str]] | None = None,
     })
     gemeente_buren = pd.DataFrame({"gemeente_a": ["GM0001", "GM0002"],
                                    "gemeente_b": ["GM0002", "GM0003"],
-                                   "soort": ["grens", "grens"]})
+                                   "soort": list(gemeente_links)})
     pc4_buren = pd.DataFrame(edges, columns=["pc4_a", "pc4_b"])
     return TableBundle(
         name="handland", reference_year=2024,

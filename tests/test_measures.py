@@ -392,16 +392,17 @@ def test_real_netherlands(real_atlas):
         assert d.problems(a.pc4["pc4"]) == [], d.name
     assert by["Status quo PO"].n_regions == 76 and by["Status quo VO"].n_regions == 74
     assert {by[f"S2 Jeugdregio {s}"].n_regions for s in ("PO", "VO", "funderend")} == {42}
-    assert 20 <= by["S1 Funderend onderwijs"].n_regions < 76
+    s1 = by["S1 Funderend onderwijs PO"].recipe
+    assert 76 < s1["regios"] < 150 and s1["regios"] == 150 - len(s1["paren"])
     for s in ("PO", "VO"):
         f = by[f"Fusie kleine SWV's {s}"]
         assert f.recipe["onmogelijk"] == []
         assert by[f"S3 Dekkend netwerk {s}"].recipe["niet_dekkend"] == []
     ms = measure_all(a, divisions)
     s = {d.slug: d.summary for d in ms.divisions}
-    assert s["fusie-kleine-swvs-po"]["leerlingen_min"] >= 10_000
-    assert s["fusie-kleine-swvs-vo"]["leerlingen_min"] >= 10_000
-    assert s["fusie-kleine-swvs-vo"]["regios_klein"] == 0
+    for sec in ("PO", "VO"):  # only the exempted ferry-only SWVs stay small
+        exempt = by[f"Fusie kleine SWV's {sec}"].recipe["uitgezonderd"]
+        assert s[f"fusie-kleine-swvs-{sec.lower()}"]["regios_klein"] == len(exempt) > 0
     assert 1_300_000 < s["status-quo-po"]["leerlingen_totaal"] < 1_600_000
     assert s["status-quo-vo"]["regios_klein"] > s["status-quo-po"]["regios_klein"] > 0
     assert 0 < s["status-quo-po"]["grensverkeer"] < s["status-quo-vo"]["grensverkeer"] < 0.4

@@ -22,9 +22,21 @@ fusie threshold, the optimizer's minimum region size and the ``regios_klein`` me
 FUSIE_MIN_REGION_PUPILS: float = MIN_REGION_PUPILS
 """Pupils. Scenario "fusie": SWVs below this merge with a neighbour (same source as above)."""
 
+S1_NATURAL_SHARE: float = 0.8
+"""Fraction of pupils, both ways. Scenario S1 (default rule): a PO and a VO SWV become one SWV
+funderend when at least this share of the pupils of each lives in their shared area; no chains.
+
+Source: the advice asks for "één SWV funderend waar daar al een natuurlijke basis voor ligt"
+(seeds/000, advies 1a) without a number; 0.8 (four in five pupils of each) is an aanname van
+nabij. The report shows the sensitivity for :data:`S1_SENSITIVITY_SHARES`."""
+
+S1_SENSITIVITY_SHARES: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9)
+"""Fractions. The shares of the S1 sensitivity table (regions and largest region per share)."""
+
 S1_MIN_SHARE: float = 0.10
-"""Fraction of pupils. Scenario S1 links a PO and a VO SWV when they share at least this share
-of the pupils of either one. Assumption: small overlaps are noise of the modelled flows."""
+"""Fraction of pupils. Variant "s1-keten" (aanname van nabij, not the advice): links a PO and a
+VO SWV when they share at least this share of the pupils of either one, and linked SWVs chain
+into one region. Small overlaps are taken as noise of the modelled flows."""
 
 # -- privacy ----------------------------------------------------------------------------------
 

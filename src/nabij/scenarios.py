@@ -26,6 +26,8 @@ from nabij.divisions import (
     read_custom,
     status_quo,
 )
+from nabij.divisions.bounded import check_codes
+from nabij.divisions.natural import NATURAL_SHARE, natural_funderend
 from nabij.errors import InputError, Problem
 from nabij.sectors import SECTORS
 
@@ -36,6 +38,9 @@ class ScenarioOptions:
 
     fusie_threshold: float = FUSIE_MIN_REGION_PUPILS
     s1_min_share: float = S1_MIN_SHARE
+    s1_share: float = NATURAL_SHARE
+    fusie_exempt_add: tuple[str, ...] = ()
+    fusie_exempt_remove: tuple[str, ...] = ()
     provisions: tuple[str, ...] | None = None
     custom_sector: str | None = None
     extra: dict = field(default_factory=dict)
@@ -66,6 +71,10 @@ def _sq(atlas: Atlas, _: ScenarioOptions) -> list[Division]:
 
 
 def _s1(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
+    return natural_funderend(atlas, share=o.s1_share)
+
+
+def _s1_chain(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
     return [funderend_division(atlas, min_share=o.s1_min_share)]
 
 
@@ -78,7 +87,10 @@ def _s3(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
 
 
 def _fusie(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
-    return [fusie_division(atlas, s, threshold=o.fusie_threshold) for s in ("PO", "VO")]
+    check_codes(atlas, [*o.fusie_exempt_add, *o.fusie_exempt_remove])
+    return [fusie_division(atlas, s, threshold=o.fusie_threshold,
+                           exempt_add=o.fusie_exempt_add, exempt_remove=o.fusie_exempt_remove)
+            for s in ("PO", "VO")]
 
 
 def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
@@ -115,21 +127,34 @@ _NORM = f"{FUSIE_MIN_REGION_PUPILS:,.0f}".replace(",", ".")
 for _s in (
     Scenario("status-quo", "Status quo", "De huidige samenwerkingsverbanden PO en VO.", _sq),
     Scenario("s1", "S1 Eén SWV funderend onderwijs",
-             "PO- en VO-samenwerkingsverbanden die minstens 10% van hun leerlingen delen "
-             "vormen samen één regio voor funderend onderwijs.", _s1),
+             "Een PO- en een VO-samenwerkingsverband worden één SWV funderend waar daar een "
+             "natuurlijke basis voor is: minstens 80% van de leerlingen van elk van beide woont "
+             "in hun gedeelde gebied (aandeel: aanname van nabij); geen ketens, de andere "
+             "SWV's blijven zoals ze zijn.", _s1),
     Scenario("s2", "S2 Congruent met jeugdzorgregio",
              "Regio's vallen samen met de 42 jeugdzorgregio's (PO, VO en funderend).", _s2),
     Scenario("s3", "S3 Volledig dekkend netwerk",
              "Samenwerkingsverbanden zonder elke vereiste voorziening (SBO, SO/VSO cluster 3 "
              "en 4, PrO) gaan op in een buurregio die ze wel heeft.", _s3),
     Scenario("fusie", "Fusie kleine SWV's",
-             f"Samenwerkingsverbanden met minder dan {_NORM} leerlingen (of --fusie-drempel) "
-             "fuseren met de buur waarmee ze de meeste leerlingen uitwisselen.", _fusie),
+             f"Samenwerkingsverbanden met minder dan {_NORM} leerlingen (standaard uit het "
+             "advies; of --fusie-drempel) fuseren met de buur waarmee ze de meeste "
+             "leerlingen uitwisselen; SWV's met een gebied dat alleen over het water "
+             "bereikbaar is (Waddeneilanden, Zeeuws-Vlaanderen) zijn uitgezonderd.", _fusie),
 ):
     register(_s)
 
 BUILTIN: tuple[str, ...] = tuple(SCENARIOS)
 """The built-in scenarios, in the order of the advice."""
+
+VARIANTS: tuple[str, ...] = ("s1-keten",)
+"""Registered scenarios that are built only on request (assumptions of nabij, not the advice)."""
+
+register(Scenario(
+    "s1-keten", "S1-variant Koppelen en ketenen (aanname van nabij)",
+    "Variant van S1: PO- en VO-SWV's die minstens 10% van de leerlingen van een van beide "
+    "delen worden gekoppeld, en gekoppelde SWV's vormen ketens tot één regio. Geen regel uit "
+    "het advies; niet in de standaardvergelijking.", _s1_chain))
 
 register(Scenario(
     "optimaal", "Optimale schaal",
@@ -154,9 +179,10 @@ def build_scenario(atlas: Atlas, name: str,
 def build_scenarios(atlas: Atlas, names: Iterable[str] | None = None,
                     options: ScenarioOptions | None = None,
                     progress: Callable[[str], None] | None = None) -> list[Division]:
-    """Divisions of several scenarios (default: all registered), in order."""
+    """Divisions of several scenarios (default: all registered but the variants), in order."""
     out: list[Division] = []
-    for name in list(names) if names is not None else list(SCENARIOS):
+    default = [n for n in SCENARIOS if n not in VARIANTS]
+    for name in list(names) if names is not None else default:
         if progress:
             progress(name)
         out += build_scenario(atlas, name, options)

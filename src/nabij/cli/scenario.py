@@ -10,7 +10,12 @@ from rich.table import Table
 from nabij.atlas import Atlas
 from nabij.atlas.distance import StraightLineDetour
 from nabij.cli.progress import console, steps
-from nabij.defaults import DETOUR_FACTOR, FUSIE_MIN_REGION_PUPILS, S1_MIN_SHARE
+from nabij.defaults import (
+    DETOUR_FACTOR,
+    FUSIE_MIN_REGION_PUPILS,
+    S1_MIN_SHARE,
+    S1_NATURAL_SHARE,
+)
 from nabij.errors import InputError, Problem
 from nabij.privacy import DEFAULT_THRESHOLD, format_count
 from nabij.sectors import parse_sector
@@ -18,7 +23,8 @@ from nabij.sectors import parse_sector
 app = typer.Typer(no_args_is_help=True,
                   help="Regio-indelingen bouwen en naast elkaar meten.")
 
-SCENARIO_HELP = ("Scenario: status-quo, s1, s2, s3, fusie, optimaal of custom:<bestand.csv>. "
+SCENARIO_HELP = ("Scenario: status-quo, s1, s1-keten, s2, s3, fusie, optimaal of "
+                 "custom:<bestand.csv>. "
                  "Herhaal de optie of scheid met komma's; standaard alle scenario's van "
                  "'nabij scenario list'.")
 
@@ -33,14 +39,44 @@ def _names(values: list[str] | None) -> list[str] | None:
     return out
 
 
+def _exemptions(values: list[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``--uitzondering "PO 27-05"`` adds, ``--uitzondering "-PO 29-03"`` removes (SWV codes,
+    several separated by commas)."""
+    add: list[str] = []
+    remove: list[str] = []
+    for v in values or []:
+        for item in (x.strip() for x in v.split(",")):
+            if item.startswith("-"):
+                remove.append(item[1:].strip())
+            elif item:
+                add.append(item.lstrip("+").strip())
+    return tuple(add), tuple(remove)
+
+
 def _options(fusie_drempel: float, s1_aandeel: float, voorzieningen: str | None,
-             sector: str | None = None):
+             sector: str | None = None, uitzondering: list[str] | None = None,
+             s1_keten_aandeel: float = S1_MIN_SHARE):
     from nabij.divisions.provision import parse_provisions
     from nabij.scenarios import ScenarioOptions
 
-    return ScenarioOptions(fusie_threshold=fusie_drempel, s1_min_share=s1_aandeel,
+    if not 0 < s1_aandeel <= 1 or not 0 < s1_keten_aandeel <= 1:
+        raise InputError("--s1-aandeel en --s1-keten-aandeel liggen tussen 0 en 1")
+    add, remove = _exemptions(uitzondering)
+    return ScenarioOptions(fusie_threshold=fusie_drempel, s1_share=s1_aandeel,
+                           s1_min_share=s1_keten_aandeel,
                            provisions=parse_provisions(voorzieningen) if voorzieningen else None,
-                           custom_sector=sector)
+                           custom_sector=sector, fusie_exempt_add=add,
+                           fusie_exempt_remove=remove)
+
+
+S1_HELP = ("Scenario s1: een PO- en een VO-SWV worden één SWV funderend als minstens dit "
+           "aandeel van de leerlingen van elk van beide in hun gedeelde gebied woont "
+           "(aanname van nabij: 0,8).")
+S1_KETEN_HELP = ("Variant s1-keten (aanname van nabij): koppel een PO- en VO-SWV als hun "
+                 "overlap minstens dit aandeel van een van beide is; koppelingen vormen ketens.")
+UITZONDERING_HELP = ("Scenario fusie: SWV die niet hoeft te fuseren, bv. 'VO 27-05'; met een "
+                     "min ervoor ('-PO 29-03') vervalt een standaarduitzondering "
+                     "(Waddeneilanden, Zeeuws-Vlaanderen). Herhaalbaar.")
 
 
 @app.command("list")
@@ -72,9 +108,10 @@ def compare_cmd(
     fusie_drempel: float = typer.Option(FUSIE_MIN_REGION_PUPILS, "--fusie-drempel",
                                         help="Regio's met minder leerlingen fuseren (scenario "
                                         "fusie) en tellen als klein."),
-    s1_aandeel: float = typer.Option(S1_MIN_SHARE, "--s1-aandeel",
-                                     help="Scenario s1: koppel een PO- en VO-SWV als ze minstens "
-                                     "dit aandeel van de leerlingen van een van beide delen."),
+    s1_aandeel: float = typer.Option(S1_NATURAL_SHARE, "--s1-aandeel", help=S1_HELP),
+    s1_keten_aandeel: float = typer.Option(S1_MIN_SHARE, "--s1-keten-aandeel",
+                                           help=S1_KETEN_HELP),
+    uitzondering: list[str] = typer.Option(None, "--uitzondering", help=UITZONDERING_HELP),
     voorzieningen: str = typer.Option(None, "--voorzieningen",
                                       help="Vereiste voorzieningen, bv. 'SBO,SO3,SO4,VSO3,"
                                       "VSO4,PRO' (standaard)."),
@@ -91,7 +128,8 @@ def compare_cmd(
     if omrijfactor < 1:
         raise InputError("--omrijfactor moet minstens 1 zijn")
     names = _names(scenario)
-    options = _options(fusie_drempel, s1_aandeel, voorzieningen)
+    options = _options(fusie_drempel, s1_aandeel, voorzieningen, None, uitzondering,
+                       s1_keten_aandeel)
     atlas = Atlas.load(atlas_dir)
     with steps("Scenario's bouwen", len(names) if names else None) as step:
         divisions = build_scenarios(atlas, names, options, progress=step)
@@ -114,8 +152,10 @@ def build_cmd(
                                help="PO, VO of PO+VO (nodig als het scenario er meer heeft)."),
     fusie_drempel: float = typer.Option(FUSIE_MIN_REGION_PUPILS, "--fusie-drempel",
                                         help="Scenario fusie: minimum aantal leerlingen."),
-    s1_aandeel: float = typer.Option(S1_MIN_SHARE, "--s1-aandeel",
-                                     help="Scenario s1: koppelaandeel."),
+    s1_aandeel: float = typer.Option(S1_NATURAL_SHARE, "--s1-aandeel", help=S1_HELP),
+    s1_keten_aandeel: float = typer.Option(S1_MIN_SHARE, "--s1-keten-aandeel",
+                                           help=S1_KETEN_HELP),
+    uitzondering: list[str] = typer.Option(None, "--uitzondering", help=UITZONDERING_HELP),
     voorzieningen: str = typer.Option(None, "--voorzieningen",
                                       help="Scenario s3: vereiste voorzieningen."),
 ) -> None:
@@ -125,7 +165,8 @@ def build_cmd(
     if sector is not None:
         sector = parse_sector(sector).code
     atlas = Atlas.load(atlas_dir)
-    options = _options(fusie_drempel, s1_aandeel, voorzieningen, sector)
+    options = _options(fusie_drempel, s1_aandeel, voorzieningen, sector, uitzondering,
+                       s1_keten_aandeel)
     divisions = build_scenario(atlas, scenario, options)
     pick = [d for d in divisions if sector is None or d.sector == sector]
     if len(pick) != 1:

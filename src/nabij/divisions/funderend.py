@@ -1,6 +1,8 @@
-"""Scenario 1: one SWV for all funderend onderwijs (PO and VO together).
+"""Scenario 1, variant "koppelen en ketenen" (an assumption of nabij, not of the advice).
 
-A PO SWV and a VO SWV are *linked* when the pupils living in their overlap are at least
+The default S1 follows the advice's "natuurlijke basis" (:mod:`nabij.divisions.natural`). This
+variant is the wider reading: a PO SWV and a VO SWV are *linked* when the pupils living in
+their overlap are at least
 ``min_share`` (default 10 %) of the pupils living in either of them (PO pupils for the PO
 SWV, VO pupils for the VO SWV). The funderend regions are the connected components of the
 links. A PC4 whose PO and VO SWV fall in different components (a *sliver*) goes to the
@@ -93,8 +95,11 @@ def funderend_division(
     size = school_pupils(atlas, PO_TYPES + VO_TYPES).groupby(assignment).sum()
     recipe = {
         "bouwer": "funderend",
-        "scenario": "s1",
+        "scenario": "s1-keten",
         "sector": "PO+VO",
+        "regel": f"koppelen en ketenen (aanname van nabij): een PO- en een VO-SWV worden "
+                 f"gekoppeld als hun overlap minstens {min_share:.0%} van de leerlingen van een "
+                 "van beide is; gekoppelde SWV's vormen samen één regio, ook via derde SWV's",
         "min_aandeel": min_share,
         "basis_po": po.name,
         "basis_vo": vo.name,
@@ -107,7 +112,7 @@ def funderend_division(
         "snippers_leerlingen": float((w_po.to_numpy() + w_vo.to_numpy())[sliver].sum()),
         "samenstelling": {c: members[c] for c in used if c in members},
     }
-    return Division("S1 Funderend onderwijs", "PO+VO", assignment, recipe,
+    return Division("S1-variant Koppelen en ketenen", "PO+VO", assignment, recipe,
                     {c: names[c] for c in used})
 
 
