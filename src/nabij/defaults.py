@@ -107,3 +107,27 @@ OPTIMIZE_OBJECTIVE: str = "evenwichtig"
 
 Z_THRESHOLD: float = 2.0
 """Standard deviations. A region differs notably ("verschillen") beyond this z-score."""
+
+# -- monitor ----------------------------------------------------------------------------------
+
+MONITOR_ON_TRACK: float = 0.10
+"""Fraction of the planned change (|target - baseline|). A region is "op koers" when it is at
+most this far behind its target path. Aanname van nabij: within a tenth of the agreed change is
+within the yearly noise of participation figures of a region (CBS counts rounded to tens)."""
+
+MONITOR_FAR_BEHIND: float = 0.33
+"""Fraction of the planned change. Behind the path by more than MONITOR_ON_TRACK is "achter",
+by more than this "ver achter" (a third of the way lost). Aanname van nabij."""
+
+MONITOR_FLAT_TARGET_SCALE: float = 0.05
+"""Fraction of the baseline value. When a target keeps a value level (target = baseline), the
+status scale is this share of the baseline instead of the (zero) planned change. Aanname."""
+
+MONITOR_UNEXPLAINED_Z: float = Z_THRESHOLD
+"""Standard deviations of the residuals. Beyond this the monitor flags "onverklaard verschil"
+between observed and context-expected value (as the "verschillen" measure; NCO-style)."""
+
+MONITOR_SIGNAL_MIN_CHANGE: float = 0.05
+"""Fraction. The thuiszitters warning fires when a thuiszitters rate falls by more than this
+share from the previous period while the vrijstellingen beside it rise by more than this share.
+Aanname van nabij: smaller moves are within the noise of small counts."""
