@@ -19,7 +19,7 @@ RANK = {
     "fund": 6, "transport": 6, "monitor": 6,
     "scenarios": 7,
     "report": 8,
-    "cli": 9, "__main__": 9,
+    "cli": 9, "web": 9, "__main__": 9,
 }
 
 

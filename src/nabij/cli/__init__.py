@@ -24,6 +24,7 @@ _GROUPS = {
     "optimize": "Optimale regio-indeling zoeken onder randvoorwaarden.",
     "fonds": "Inclusiefonds: verdeling van budgetten over gemeenten of regio's.",
     "vervoer": "Leerlingenvervoer: kosten en wat-als-analyses.",
+    "web": "Regionale werkruimte (webapplicatie) starten en beheren.",
 }
 _COMMANDS = ("demo", "report")  # modules exposing register(app) for top-level commands
 

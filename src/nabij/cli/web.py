@@ -1,0 +1,152 @@
+"""`nabij web`: the regional workspace (Django) — serve it, or run admin tasks (`beheer`)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from nabij.cli.progress import console
+from nabij.errors import InputError
+
+app = typer.Typer(help="Regionale werkruimte (webapplicatie) starten en beheren.",
+                  invoke_without_command=True, no_args_is_help=False)
+beheer = typer.Typer(help="Beheertaken zonder de webserver te starten.", no_args_is_help=True)
+app.add_typer(beheer, name="beheer")
+
+
+def _setup() -> None:
+    from nabij.web.runtime import setup
+
+    setup(migrate=True)
+
+
+def _print_users(users) -> None:
+    from rich.table import Table
+
+    t = Table(title="Demo-gebruikers (wachtwoorden worden maar één keer getoond)")
+    for col in ("gebruiker", "wachtwoord", "rol", "regio"):
+        t.add_column(col)
+    for u in users:
+        t.add_row(u.username, u.password, u.role, u.region)
+    console.print(t)
+
+
+def _demo(schaal: float, seed: int) -> None:
+    from nabij.web.regio.demo import load_demo
+
+    users = load_demo(seed=seed, scale=schaal,
+                      progress=lambda m: console.print(f"  • {m}", highlight=False))
+    _print_users(users)
+
+
+@app.callback()
+def web(
+    ctx: typer.Context,
+    demo: bool = typer.Option(False, "--demo", help="Eerst demogegevens laden (synthetisch "
+                              "land, status-quo-regio's, organisaties, een gebruiker per rol)."),
+    poort: int = typer.Option(8000, "--poort", min=1, max=65535, help="Poort op 127.0.0.1."),
+    workers: int = typer.Option(2, "--workers", min=1, max=32, help="Aantal gunicorn-workers."),
+) -> None:
+    """Start de werkruimte op http://127.0.0.1:POORT met alle migraties toegepast."""
+    if ctx.invoked_subcommand is not None:
+        return
+    _setup()
+    from nabij.web.runtime import database_label
+
+    if demo:
+        console.print("Demogegevens laden…")
+        _demo(0.3, 2024)
+    console.print(f"Database: {database_label()}", highlight=False)
+    console.print(f"Werkruimte: http://127.0.0.1:{poort}/  (stoppen met Ctrl+C)")
+    cmd = [sys.executable, "-m", "gunicorn", "nabij.web.wsgi:application",
+           "--bind", f"127.0.0.1:{poort}", "--workers", str(workers),
+           "--access-logfile", "-", "--log-level", "warning"]
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="nabij.web.settings")
+    try:
+        raise typer.Exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+@beheer.command("demo")
+def beheer_demo(
+    schaal: float = typer.Option(0.3, "--schaal", min=0.05, max=10.0,
+                                 help="Schaal van het synthetische land."),
+    seed: int = typer.Option(2024, "--seed", help="Toevalszaad van het synthetische land."),
+) -> None:
+    """Laad de demogegevens (en toon de wachtwoorden van de demo-gebruikers één keer)."""
+    _setup()
+    _demo(schaal, seed)
+
+
+@beheer.command("atlas")
+def beheer_atlas(
+    pad: Path = typer.Argument(..., help="Map van een opgeslagen atlas (nabij atlas build)."),
+    scenario: str = typer.Option("status-quo", "--scenario", help="Scenario of custom:<csv>."),
+    sector: str = typer.Option("PO", "--sector", help="Sector van de indeling: PO, VO of "
+                               "PO+VO."),
+) -> None:
+    """Laad een atlas en één indeling daarvan als overlegregio's met hun partijen."""
+    from nabij.atlas import Atlas
+
+    if not pad.is_dir():
+        raise InputError(f"atlasmap {pad} bestaat niet")
+    atlas = Atlas.load(pad)
+    from nabij.scenarios import ScenarioOptions, build_scenario
+
+    divisions = build_scenario(atlas, scenario, ScenarioOptions(custom_sector=sector)
+                               if scenario.startswith("custom:") else None)
+    chosen = [d for d in divisions if d.sector == sector] or divisions[:1]
+    if not chosen:
+        raise InputError(f"scenario {scenario} levert geen indeling voor sector {sector}")
+    _setup()
+    from nabij.web.regio.load import load_division
+
+    div = load_division(atlas, chosen[0],
+                        progress=lambda m: console.print(f"  • {m}", highlight=False))
+    console.print(f"Indeling '{div.name}' geladen: {div.regions.count()} regio's.")
+
+
+@beheer.command("gebruiker")
+def beheer_gebruiker(
+    naam: str = typer.Argument(..., help="Gebruikersnaam."),
+    rol: str = typer.Option(..., "--rol", help="beheerder, regiocoordinator, deelnemer, "
+                            "lezer of loket."),
+    regio: str = typer.Option("", "--regio", help="Regiocode (verplicht behalve voor "
+                              "beheerder en landelijke lezer)."),
+    indeling: str = typer.Option("", "--indeling", help="Naam van de indeling als de "
+                                 "regiocode in meer indelingen voorkomt."),
+    organisatie: str = typer.Option("", "--organisatie", help="Naam van de organisatie."),
+) -> None:
+    """Maak een gebruiker met een lidmaatschap; het wachtwoord wordt één keer getoond."""
+    _setup()
+    from nabij.web.regio.users import create_user
+
+    password = create_user(naam, rol, regio, indeling, organisatie)
+    console.print(f"Gebruiker {naam} aangemaakt. Wachtwoord (wordt niet opnieuw getoond): "
+                  f"{password}", highlight=False)
+
+
+@beheer.command("export")
+def beheer_export(
+    regio: str = typer.Option(..., "--regio", help="Regiocode."),
+    uit: Path = typer.Option(..., "--uit", help="Doelbestand (.xlsx)."),
+    indeling: str = typer.Option("", "--indeling", help="Naam van de indeling."),
+) -> None:
+    """Schrijf het afsprakenregister van een regio als Excel-bestand."""
+    _setup()
+    from nabij.fileio import atomic_write_bytes
+    from nabij.web.overleg.exports import agreements_workbook
+    from nabij.web.overleg.models import Agreement
+    from nabij.web.overleg.status import agreement_rows
+    from nabij.web.regio.users import find_region
+
+    region = find_region(regio, indeling)
+    rows = agreement_rows(Agreement.objects.filter(region=region).select_related("owner")
+                          .prefetch_related("parties"), region)
+    atomic_write_bytes(uit, agreements_workbook(region, rows))
+    console.print(f"{len(rows)} afspraken geschreven naar {uit}", highlight=False)

@@ -1,0 +1,247 @@
+"""Views of the overleg register. Each looks its objects up through ``visible()`` (404 for a
+foreign region) and checks the ``rules`` permission before it changes anything (403)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from nabij.web.overleg import exports, status
+from nabij.web.overleg.forms import (
+    AgendaItemForm,
+    AgreementForm,
+    EscalationForm,
+    MeetingForm,
+    StatusForm,
+    VisionForm,
+)
+from nabij.web.overleg.models import Agreement, Meeting
+from nabij.web.regio.access import get_visible_or_404, visible
+from nabij.web.regio.models import Region
+from nabij.web.regio.pages import page, region_crumbs, require
+
+
+def _region(request, rpk: int) -> Region:
+    return get_visible_or_404(request.user, Region.objects.select_related("division"),
+                              "overleg", pk=rpk)
+
+
+def _meeting(request, pk: int) -> Meeting:
+    return get_visible_or_404(request.user, Meeting.objects.select_related("region"), pk=pk)
+
+
+def _agreement(request, pk: int) -> Agreement:
+    return get_visible_or_404(request.user, Agreement.objects.select_related(
+        "region", "region__division", "owner", "meeting"), pk=pk)
+
+
+def _crumbs(region, *rest):
+    from django.urls import reverse
+
+    return region_crumbs(region, ("Overleg", reverse("overleg:register", args=[region.pk])),
+                         *rest)
+
+
+@login_required
+def register(request, rpk: int):
+    region = _region(request, rpk)
+    today = timezone.localdate()
+    meetings = list(visible(request.user, Meeting.objects.filter(region=region))
+                    .prefetch_related("items"))
+    agreements = status.agreement_rows(
+        visible(request.user, Agreement.objects.filter(region=region)).select_related("owner"),
+        region)
+    return page(request, "overleg/register.html", {
+        "region": region, "warnings": status.warnings_for(region, today),
+        "planned": [m for m in meetings if m.date >= today][::-1],
+        "held": [m for m in meetings if m.date < today],
+        "agreements": agreements, "vision": region.visions.first(),
+        "may_manage": request.user.has_perm("overleg.manage", region),
+    }, region_crumbs(region, ("Overleg", None)), nav="regio")
+
+
+def _form_page(request, template, form, region, crumbs, **extra):
+    return page(request, template, {"form": form, "region": region, **extra}, crumbs,
+                nav="regio")
+
+
+@login_required
+def meeting_new(request, rpk: int):
+    region = _region(request, rpk)
+    require(request.user, "overleg.manage", region)
+    form = MeetingForm(request.POST or None, region=region,
+                       instance=Meeting(region=region))
+    if request.method == "POST" and form.is_valid():
+        m = form.save()
+        messages.success(request, f"De vergadering van {m.date:%d-%m-%Y} is gepland.")
+        return redirect("overleg:meeting", pk=m.pk)
+    return _form_page(request, "overleg/form.html", form, region,
+                      _crumbs(region, ("Vergadering plannen", None)),
+                      title="Vergadering plannen", submit="Vergadering plannen")
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    m = _meeting(request, pk)
+    return page(request, "overleg/meeting.html", {
+        "meeting": m, "region": m.region, "items": m.items.all(),
+        "present": m.present.all(), "agreements": m.agreements.select_related("owner"),
+        "may_manage": request.user.has_perm("overleg.manage", m),
+    }, _crumbs(m.region, (str(m), None)), nav="regio")
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    m = _meeting(request, pk)
+    require(request.user, "overleg.manage", m)
+    form = MeetingForm(request.POST or None, region=m.region, instance=m)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "De vergadering is bijgewerkt.")
+        return redirect("overleg:meeting", pk=m.pk)
+    return _form_page(request, "overleg/form.html", form, m.region,
+                      _crumbs(m.region, (str(m), None)),
+                      title=f"{m} bewerken", submit="Opslaan")
+
+
+@login_required
+def item_new(request, pk: int):
+    m = _meeting(request, pk)
+    require(request.user, "overleg.manage", m)
+    form = AgendaItemForm(request.POST or None, initial={"order": m.items.count() + 1})
+    if request.method == "POST" and form.is_valid():
+        item = form.save(commit=False)
+        item.meeting = m
+        item.save()
+        messages.success(request, f"Agendapunt '{item.title}' is toegevoegd.")
+        return redirect("overleg:meeting", pk=m.pk)
+    return _form_page(request, "overleg/form.html", form, m.region,
+                      _crumbs(m.region, (str(m), None)),
+                      title=f"Agendapunt toevoegen aan {m}", submit="Agendapunt toevoegen")
+
+
+@login_required
+def meeting_print(request, pk: int, part: str):
+    m = _meeting(request, pk)
+    return page(request, "overleg/print.html", {
+        "meeting": m, "region": m.region, "items": m.items.all(), "part": part,
+        "present": m.present.all(), "agreements": m.agreements.select_related("owner"),
+    })
+
+
+@login_required
+def vision_new(request, rpk: int):
+    region = _region(request, rpk)
+    require(request.user, "overleg.manage", region)
+    from nabij.web.overleg.models import Vision
+
+    form = VisionForm(request.POST or None, instance=Vision(region=region))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "De integrale visie is vastgelegd.")
+        return redirect("overleg:register", rpk=region.pk)
+    return _form_page(request, "overleg/form.html", form, region,
+                      _crumbs(region, ("Integrale visie", None)),
+                      title="Integrale visie vastleggen", submit="Vastleggen")
+
+
+@login_required
+def agreement_new(request, rpk: int):
+    region = _region(request, rpk)
+    require(request.user, "overleg.manage", region)
+    form = AgreementForm(request.POST or None, region=region, instance=Agreement(region=region),
+                         initial={"meeting": request.GET.get("vergadering")})
+    if request.method == "POST" and form.is_valid():
+        a = form.save()
+        messages.success(request, f"De afspraak '{a.title}' is vastgelegd.")
+        return redirect("overleg:agreement", pk=a.pk)
+    return _form_page(request, "overleg/form.html", form, region,
+                      _crumbs(region, ("Afspraak vastleggen", None)),
+                      title="Afspraak vastleggen", submit="Afspraak vastleggen")
+
+
+@login_required
+def agreement_detail(request, pk: int):
+    a = _agreement(request, pk)
+    return page(request, "overleg/agreement.html", {
+        "a": a, "region": a.region, "row": status.agreement_rows([a], a.region)[0],
+        "parties": a.parties.all(), "escalations": a.escalations.all(),
+        "status_form": StatusForm(instance=a),
+        "may_manage": request.user.has_perm("overleg.manage", a),
+        "may_status": request.user.has_perm("overleg.set_status", a),
+    }, _crumbs(a.region, (a.title, None)), nav="regio")
+
+
+@login_required
+def agreement_edit(request, pk: int):
+    a = _agreement(request, pk)
+    require(request.user, "overleg.manage", a)
+    form = AgreementForm(request.POST or None, region=a.region, instance=a)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "De afspraak is bijgewerkt.")
+        return redirect("overleg:agreement", pk=a.pk)
+    return _form_page(request, "overleg/form.html", form, a.region,
+                      _crumbs(a.region, (a.title, None)),
+                      title="Afspraak bewerken", submit="Opslaan")
+
+
+@login_required
+@require_POST
+def agreement_status(request, pk: int):
+    a = _agreement(request, pk)
+    require(request.user, "overleg.set_status", a)
+    form = StatusForm(request.POST, instance=a)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Status gewijzigd in '{a.get_status_display()}'.")
+    else:
+        messages.error(request, "Kies een geldige status.")
+    return redirect("overleg:agreement", pk=a.pk)
+
+
+@login_required
+def agreement_escalate(request, pk: int):
+    a = _agreement(request, pk)
+    require(request.user, "overleg.manage", a)
+    form = EscalationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            e = form.save(commit=False)
+            e.agreement = a
+            e.save()
+            status.apply_decision(a, e)
+        messages.success(request, "De escalatie en het besluit zijn vastgelegd.")
+        return redirect("overleg:agreement", pk=a.pk)
+    return _form_page(request, "overleg/form.html", form, a.region,
+                      _crumbs(a.region, (a.title, None)),
+                      title=f"Escaleren: {a.title}", submit="Escalatie en besluit vastleggen",
+                      intro="Leg vast aan wie de afspraak is voorgelegd, waarom, en welk "
+                            "besluit is genomen.")
+
+
+@login_required
+def agreements_xlsx(request, rpk: int):
+    region = _region(request, rpk)
+    rows = status.agreement_rows(
+        visible(request.user, Agreement.objects.filter(region=region))
+        .select_related("owner").prefetch_related("parties"), region)
+    data = exports.agreements_workbook(region, rows)
+    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument."
+                                           "spreadsheetml.sheet")
+    resp["Content-Disposition"] = f'attachment; filename="afspraken-{region.code}.xlsx"'
+    return resp
+
+
+@login_required
+def agreements_api(request, rpk: int):
+    region = _region(request, rpk)
+    rows = status.agreement_rows(
+        visible(request.user, Agreement.objects.filter(region=region)).select_related("owner"),
+        region)
+    return JsonResponse({"regio": region.name, "afspraken": [r.as_json() for r in rows]})

@@ -1,0 +1,59 @@
+"""Forms of the regio app and the accessible-form base every app uses."""
+
+from __future__ import annotations
+
+from django import forms
+
+from nabij.web.regio.models import Organisation
+from nabij.web.regio.roles import ADDABLE
+
+
+class AccessibleForm(forms.Form):
+    """Ties hints and errors to their field (``aria-describedby``, ``aria-invalid``)."""
+
+    def full_clean(self):
+        super().full_clean()
+        aria(self)
+
+
+class AccessibleModelForm(forms.ModelForm):
+    def full_clean(self):
+        super().full_clean()
+        aria(self)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        aria(self)
+
+
+def aria(form) -> None:
+    for name, field in form.fields.items():
+        bound = form[name]
+        ids = []
+        if field.help_text:
+            ids.append(f"{bound.auto_id}_hulp")
+        if form.is_bound and hasattr(form, "_errors") and form._errors and name in form._errors:
+            ids.append(f"{bound.auto_id}_fout")
+            field.widget.attrs["aria-invalid"] = "true"
+        if ids and not isinstance(field.widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class OrganisationForm(AccessibleModelForm):
+    """A party the coordinator adds (kinderopvang, mbo, hbo/wo, jeugdhulp, overig)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "category"]
+        labels = {"name": "Naam van de organisatie", "category": "Soort organisatie"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(self.fields["category"].choices)
+        self.fields["category"].choices = [(c.value, labels[c.value]) for c in ADDABLE]
+
+
+class SearchForm(AccessibleForm):
+    q = forms.CharField(label="Zoekterm", max_length=100, min_length=2,
+                        help_text="Zoekt in regio's, partijen, vergaderingen en afspraken "
+                                  "waartoe u toegang hebt.")
