@@ -168,13 +168,23 @@ def test_fusie_prefers_strongest_flow(atlas):
     assert d.recipe["onmogelijk"] == []
 
 
-def test_fusie_reports_impossible():
-    # without the edge 2002-3001, C is isolated; A+B (440) has no neighbour left
+def test_fusie_reports_impossible(atlas):
+    # the whole country has 680 pupils: everything merges and is still too small
+    d = fusie_division(atlas, threshold=1000, base=thirds())
+    assert d.n_regions == 1
+    assert [r["leerlingen"] for r in d.recipe["onmogelijk"]] == [680]
+
+
+def test_one_adjacency_keeps_a_gemeente_link_without_pc4_edge():
+    # without the PC4 edge 2002-3001 the gemeenten GM0002 and GM0003 are still neighbours
+    # (gemeente_buren), so the atlas index links their nearest PC4 areas: C is not cut off
     a = hand_atlas(edges=[e for e in EDGES if e != ("2002", "3001")])
+    adj = a.index.pc4_adjacency
+    pairs = {(a.index.pc4[i], a.index.pc4[j]): k for i, j, k in zip(adj.a, adj.b, adj.kind,
+                                                                      strict=True)}
+    assert ("2002", "3001") in pairs and pairs[("2002", "3001")] != "binnen"
     d = fusie_division(a, threshold=500, base=thirds())
-    assert d.regions == ["A", "C"]
-    assert d.recipe["onmogelijk"] == [{"regio": "A", "leerlingen": 440},
-                                      {"regio": "C", "leerlingen": 240}]
+    assert d.noncontiguous(a) == []
 
 
 # -- S3 -------------------------------------------------------------------------------------

@@ -331,7 +331,7 @@ def test_nested_and_covering_divisions_on_the_synthetic_atlas(synthetic_atlas):
 def test_pc4_level_keeps_regions_contiguous(synthetic_atlas):
     res = Regionalizer(sector="PO+VO", min_pupils=20_000, level="pc4", objective="maxp",
                        time_limit=10).fit(synthetic_atlas)
-    assert res.division.noncontiguous(synthetic_atlas.pc4_buren) == []
+    assert res.division.noncontiguous(synthetic_atlas) == []
     g = area_graph(synthetic_atlas, "PO+VO", level="pc4")
     check_division(g, res.labels, Constraints(min_pupils=20_000))
 

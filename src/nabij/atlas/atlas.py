@@ -6,10 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from nabij.tables import SCHOOL_TYPES, TABLES
+
+if TYPE_CHECKING:
+    from nabij.atlas.index import AtlasIndex
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class Atlas:
     (their arrays are marked non-writeable where pandas allows it).
     """
 
-    __slots__ = ("_tables", "_meta", "_geometry")
+    __slots__ = ("_tables", "_meta", "_geometry", "_index")
 
     def __init__(
         self,
@@ -76,6 +80,7 @@ class Atlas:
         object.__setattr__(
             self, "_geometry", MappingProxyType(dict(geometry)) if geometry else None
         )
+        object.__setattr__(self, "_index", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Atlas is onveranderlijk (immutable)")
@@ -93,6 +98,15 @@ class Atlas:
     def geometry(self) -> Mapping | None:
         """Gemeente code -> shapely (Multi)Polygon in WGS84, or None when unknown."""
         return self._geometry
+
+    @property
+    def index(self) -> AtlasIndex:
+        """The :class:`~nabij.atlas.index.AtlasIndex` of this atlas (built once, cached)."""
+        if self._index is None:
+            from nabij.atlas.index import AtlasIndex
+
+            object.__setattr__(self, "_index", AtlasIndex(self))
+        return self._index
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self._tables:

@@ -7,11 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from nabij.errors import InputError, Problem
 from nabij.fileio import atomic_write, atomic_write_text
@@ -19,6 +17,9 @@ from nabij.sectors import SECTOR_CODES, Sector
 from nabij.sectors import sector as sector_of
 
 SECTOR_CHOICES = SECTOR_CODES
+
+if TYPE_CHECKING:
+    from nabij.atlas import Atlas
 
 
 @dataclass(frozen=True)
@@ -107,27 +108,22 @@ class Division:
             raise InputError(f"Indeling '{self.name}' is ongeldig", p)
         return self
 
-    def components(self, pc4_buren: pd.DataFrame) -> pd.Series:
-        """Number of connected pieces per region, using the PC4 adjacency graph."""
-        codes = self.assignment.index
-        pos = pd.Series(np.arange(len(codes)), index=codes)
-        a = pos.reindex(pc4_buren["pc4_a"]).to_numpy()
-        b = pos.reindex(pc4_buren["pc4_b"]).to_numpy()
-        ok = ~(np.isnan(a) | np.isnan(b))
-        a, b = a[ok].astype(int), b[ok].astype(int)
-        reg = self.assignment.to_numpy()
-        same = reg[a] == reg[b]
-        n = len(codes)
-        g = coo_matrix((np.ones(same.sum()), (a[same], b[same])), shape=(n, n))
-        _, labels = connected_components(g, directed=False)
-        return (
-            pd.DataFrame({"regio": reg, "comp": labels})
-            .groupby("regio")["comp"].nunique().rename("delen")
-        )
+    def components(self, atlas: Atlas) -> pd.Series:
+        """Number of connected pieces per region on the atlas index's PC4 adjacency (the one
+        the optimizer and the measures use: ferry links included)."""
+        ix = atlas.index
+        reg = self.assignment.reindex(ix.pc4)
+        regions = pd.Index(sorted(reg.dropna().unique()))
+        rid = regions.get_indexer(reg.to_numpy())
+        if (rid < 0).any():
+            raise InputError(f"Indeling '{self.name}' is ongeldig",
+                             [Problem("niet elke postcode van de atlas is ingedeeld")])
+        pieces = ix.region_pieces(rid, len(regions))
+        return pd.Series(pieces, index=regions, name="delen")
 
-    def noncontiguous(self, pc4_buren: pd.DataFrame) -> list[str]:
+    def noncontiguous(self, atlas: Atlas) -> list[str]:
         """Regions that fall apart into more than one piece."""
-        c = self.components(pc4_buren)
+        c = self.components(atlas)
         return sorted(c[c > 1].index)
 
     def renamed(self, name: str, **recipe_updates: object) -> Division:

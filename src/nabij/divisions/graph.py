@@ -2,8 +2,9 @@
 
 Pupils "living in" a PC4 come from the atlas' ``stromen`` (home PC4 x school); pupils "of" a
 region are those at school locations inside it (an SWV counts the pupils of its member
-schools). :class:`RegionGraph` holds a division's regions with their size, adjacency (from
-``pc4_buren``) and the pupil flows between them, and merges regions one pair at a time.
+schools); both via the atlas index (:mod:`nabij.atlas.index`). :class:`RegionGraph` holds a
+division's regions with their size, adjacency (the index's PC4 adjacency, ferry links
+included) and the pupil flows between them, and merges regions one pair at a time.
 """
 
 from __future__ import annotations
@@ -14,66 +15,7 @@ import numpy as np
 import pandas as pd
 
 from nabij.atlas import Atlas
-from nabij.sectors import AGE_COLUMNS
-from nabij.tables import PO_TYPES
-
-
-def flow_rows(atlas: Atlas, pc4: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``stromen`` rows whose home PC4 and school (vestiging, soort) are known.
-
-    Returns, per kept row, the home position in ``pc4``, the row position in
-    ``atlas.scholen`` and the pupils; empty arrays when the atlas has no flows.
-    """
-    if not (atlas.has("stromen") and len(atlas.stromen)):
-        return np.zeros(0, int), np.zeros(0, int), np.zeros(0)
-    sch, st = atlas.scholen, atlas.stromen
-    key = pd.MultiIndex.from_arrays([sch["vestiging"].astype(str), sch["soort"].astype(str)])
-    row = key.get_indexer(pd.MultiIndex.from_arrays(
-        [st["vestiging"].astype(str), st["soort"].astype(str)]))
-    home = pc4.get_indexer(st["pc4"].astype(str))
-    ok = (row >= 0) & (home >= 0)
-    return home[ok], row[ok], st["leerlingen"].to_numpy(float)[ok]
-
-
-class AtlasArrays:
-    """Integer-coded PC4, school and flow arrays of one atlas (cached per atlas object)."""
-
-    def __init__(self, atlas: Atlas) -> None:
-        self.pc4 = pd.Index(atlas.pc4["pc4"].astype(str))
-        sch = atlas.scholen
-        self.school_pos = self.pc4.get_indexer(sch["pc4"].astype(str))
-        self.school_type = sch["soort"].astype(str).to_numpy()
-        self.school_pupils = sch["leerlingen"].fillna(0).to_numpy(float)
-        b = atlas.pc4_buren
-        self.buren = (self.pc4.get_indexer(b["pc4_a"].astype(str)),
-                      self.pc4.get_indexer(b["pc4_b"].astype(str)))
-        self.has_flows = atlas.has("stromen") and len(atlas.stromen) > 0
-        self.flow_home, row, self.flow_w = flow_rows(atlas, self.pc4)
-        self.flow_school = self.school_pos[row]
-        self.flow_type = self.school_type[row]
-        kids = {s: atlas.pc4[c].fillna(0).to_numpy(float) for s, c in AGE_COLUMNS.items()}
-        self.kids = kids
-
-    def flow_mask(self, types: Iterable[str]) -> np.ndarray:
-        return np.isin(self.flow_type, tuple(types))
-
-    def school_mask(self, types: Iterable[str]) -> np.ndarray:
-        return np.isin(self.school_type, tuple(types))
-
-
-_CACHE: dict[int, tuple[Atlas, AtlasArrays]] = {}
-
-
-def arrays(atlas: Atlas) -> AtlasArrays:
-    """The (cached) :class:`AtlasArrays` of an atlas; atlases are immutable."""
-    hit = _CACHE.get(id(atlas))
-    if hit is not None and hit[0] is atlas:
-        return hit[1]
-    if len(_CACHE) >= 4:
-        _CACHE.pop(next(iter(_CACHE)))
-    arr = AtlasArrays(atlas)
-    _CACHE[id(atlas)] = (atlas, arr)
-    return arr
+from nabij.errors import InputError, Problem
 
 
 def home_pupils(atlas: Atlas, types: Iterable[str]) -> pd.Series:
@@ -82,34 +24,25 @@ def home_pupils(atlas: Atlas, types: Iterable[str]) -> pd.Series:
     From ``stromen``; without flows, the children of the matching age (``kinderen_po`` /
     ``kinderen_vo``) stand in.
     """
-    types = tuple(types)
-    arr = arrays(atlas)
-    if arr.has_flows:
-        m = arr.flow_mask(types)
-        w = np.bincount(arr.flow_home[m], weights=arr.flow_w[m], minlength=len(arr.pc4))
-    else:
-        sectors = sorted({"PO" if t in PO_TYPES else "VO" for t in types})
-        w = sum((arr.kids[s] for s in sectors), np.zeros(len(arr.pc4)))
-    return pd.Series(w, index=arr.pc4, name="leerlingen")
+    ix = atlas.index
+    return pd.Series(ix.home_pupils(tuple(types)), index=ix.pc4, name="leerlingen")
 
 
 def school_pupils(atlas: Atlas, types: Iterable[str]) -> pd.Series:
     """Pupils at school locations of the given types per PC4 where the school lies."""
-    arr = arrays(atlas)
-    m = arr.school_mask(tuple(types))
-    w = np.bincount(arr.school_pos[m], weights=arr.school_pupils[m], minlength=len(arr.pc4))
-    return pd.Series(w, index=arr.pc4, name="leerlingen")
+    ix = atlas.index
+    return pd.Series(ix.school_pupils_by_pc4(tuple(types)), index=ix.pc4, name="leerlingen")
 
 
 def pc4_flows(atlas: Atlas, types: Iterable[str]) -> pd.DataFrame:
     """Flows home PC4 -> school PC4 (columns ``van``, ``naar``, ``leerlingen``), summed."""
-    arr = arrays(atlas)
-    m = arr.flow_mask(tuple(types))
-    n = len(arr.pc4)
-    key, inv = np.unique(arr.flow_home[m].astype(np.int64) * n + arr.flow_school[m],
+    ix = atlas.index
+    m = ix.flow_mask(tuple(types))
+    n = ix.n
+    key, inv = np.unique(ix.flow_home[m].astype(np.int64) * n + ix.flow_school[m],
                          return_inverse=True)
-    w = np.bincount(inv, weights=arr.flow_w[m], minlength=len(key))
-    return pd.DataFrame({"van": arr.pc4[key // n], "naar": arr.pc4[key % n], "leerlingen": w})
+    w = np.bincount(inv, weights=ix.flow_w[m], minlength=len(key))
+    return pd.DataFrame({"van": ix.pc4[key // n], "naar": ix.pc4[key % n], "leerlingen": w})
 
 
 def merged_name(names: list[str]) -> str:
@@ -163,25 +96,25 @@ class RegionGraph:
     ) -> RegionGraph:
         """Graph of ``assignment`` (pc4 -> region) measured with pupils of ``types``."""
         types = tuple(types)
-        arr = arrays(atlas)
+        ix = atlas.index
         a = assignment.astype(str)
-        reg = a.reindex(arr.pc4)
+        reg = a.reindex(ix.pc4)
         if reg.isna().any():
-            raise ValueError("indeling deelt niet elke postcode van de atlas in")
+            raise InputError("Indeling is ongeldig",
+                             [Problem("indeling deelt niet elke postcode van de atlas in")])
         codes = pd.Index(sorted(reg.unique()))
         rid = codes.get_indexer(reg.to_numpy())
         nr = len(codes)
-        sm = arr.school_mask(types)
-        size = np.bincount(rid[arr.school_pos[sm]], weights=arr.school_pupils[sm], minlength=nr)
-        ea, eb = arr.buren
-        ok = (ea >= 0) & (eb >= 0)
-        pairs = np.unique(rid[ea[ok]].astype(np.int64) * nr + rid[eb[ok]])
+        sm = ix.school_mask(types)
+        size = np.bincount(rid[ix.school_pos[sm]], weights=ix.school_pupils[sm], minlength=nr)
+        adj = ix.pc4_adjacency
+        pairs = np.unique(rid[adj.a].astype(np.int64) * nr + rid[adj.b])
         edges = zip(codes[pairs // nr], codes[pairs % nr], strict=True)
-        fm = arr.flow_mask(types)
-        fa, fb = rid[arr.flow_home[fm]], rid[arr.flow_school[fm]]
+        fm = ix.flow_mask(types)
+        fa, fb = rid[ix.flow_home[fm]], rid[ix.flow_school[fm]]
         cross = fa != fb
         key, inv = np.unique(fa[cross].astype(np.int64) * nr + fb[cross], return_inverse=True)
-        w = np.bincount(inv, weights=arr.flow_w[fm][cross], minlength=len(key))
+        w = np.bincount(inv, weights=ix.flow_w[fm][cross], minlength=len(key))
         flows = zip(codes[key // nr], codes[key % nr], w, strict=True)
         return cls(a, dict(zip(codes, size, strict=True)), edges, flows, names)
 

@@ -1,9 +1,10 @@
-"""Per-atlas arrays shared by all measures, and the per-division view the measures work on.
+"""The measures' view of an atlas and of a division.
 
-:class:`MeasureContext` turns the atlas tables into integer-coded numpy arrays once (PC4
-positions, gemeente/jeugdregio ids, pupils by home PC4 and type, flows as home/school PC4
-positions, which school rows supply which provision). :class:`DivisionView` maps a division
-onto them (region id per PC4, per school, per flow), so every measure is a handful of
+The atlas side lives in the atlas index (:class:`nabij.atlas.index.AtlasIndex`: positions,
+pupils by home PC4 and type, flows, adjacency, nearest-school search). :class:`MeasureContext`
+adds what only the measures need for one run (distance model, required provisions and which
+school rows supply them, the status-quo views); :class:`DivisionView` maps a division onto
+the index (region id per PC4, per school, per flow), so every measure is a handful of
 ``np.bincount`` calls.
 """
 
@@ -13,12 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from nabij.atlas import Atlas
-from nabij.atlas.distance import DistanceModel, StraightLineDetour, project_km
+from nabij.atlas.distance import DistanceModel, StraightLineDetour
+from nabij.atlas.index import AtlasIndex
 from nabij.divisions import Division
-from nabij.divisions.graph import flow_rows
 from nabij.divisions.provision import (
     DEFAULT_ASSUME_CLUSTERS,
     DEFAULT_PROVISIONS,
@@ -26,22 +26,20 @@ from nabij.divisions.provision import (
     provision_types,
     supply_matrix,
 )
-from nabij.tables import SCHOOL_TYPES
-
-CANDIDATES = 4
-"""Nearest locations (planar) whose model distance is compared for "nearest provision"."""
 
 CONTEXT_COLUMNS = ("stedelijkheid", "aandeel_eenouder", "aandeel_uitkering")
 
 
-def _ids(values: np.ndarray) -> tuple[np.ndarray, pd.Index]:
-    index = pd.Index(sorted(pd.unique(values)))
-    return index.get_indexer(values), index
+def _compact(codes: np.ndarray, index: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """Ids 0..k-1 over the codes that occur (positions into ``index``; -1 stays apart)."""
+    used, ids = np.unique(codes, return_inverse=True)
+    labels = pd.Index([index[u] if u >= 0 else "" for u in used])
+    return ids, labels
 
 
 @dataclass
 class MeasureContext:
-    """Integer-coded arrays of one atlas (built once, reused for every division)."""
+    """One measuring run on an atlas: its index plus distance model and provisions."""
 
     atlas: Atlas
     distance: DistanceModel = field(default_factory=StraightLineDetour)
@@ -50,63 +48,41 @@ class MeasureContext:
 
     def __post_init__(self) -> None:
         a = self.atlas
+        ix: AtlasIndex = a.index
+        self.index = ix
+        self.pc4, self.n = ix.pc4, ix.n
+        self.kids, self.home = ix.kids, ix.home
+        self.gem_id, self.gemeenten = _compact(ix.gem_of_pc4, ix.gemeenten)
+        self.jz_id, self.jeugdregios = _compact(ix.jz_of_pc4, ix.jeugdregios)
         pc4 = a.pc4
-        self.pc4 = pd.Index(pc4["pc4"].astype(str))
-        self.n = len(self.pc4)
-        self.lat = pc4["lat"].to_numpy(float)
-        self.lon = pc4["lon"].to_numpy(float)
-        self.xy = project_km(self.lat, self.lon)
-        self.gem_id, self.gemeenten = _ids(pc4["gemeente"].astype(str).to_numpy())
-        jz = a.gemeenten.set_index(a.gemeenten["gemeente"].astype(str))["jeugdregio"]
-        self.jz_id, self.jeugdregios = _ids(
-            pc4["gemeente"].astype(str).map(jz.astype(str)).to_numpy())
-        self.kids = {
-            "PO": pc4["kinderen_po"].fillna(0).to_numpy(float),
-            "VO": pc4["kinderen_vo"].fillna(0).to_numpy(float),
-        }
-        self.covariates = {
-            c: pd.to_numeric(pc4[c], errors="coerce").to_numpy(float)
-            for c in CONTEXT_COLUMNS if c in pc4.columns
-        }
-
+        self.covariates = {c: pd.to_numeric(pc4[c], errors="coerce").to_numpy(float)
+                           for c in CONTEXT_COLUMNS if c in pc4.columns}
         sch = a.scholen.reset_index(drop=True)
         self.schools = sch
-        self.school_pos = self.pc4.get_indexer(sch["pc4"].astype(str))
-        self.school_type = pd.Index(SCHOOL_TYPES).get_indexer(sch["soort"].astype(str))
-        self.school_pupils = sch["leerlingen"].fillna(0).to_numpy(float)
-        self.school_lat = sch["lat"].to_numpy(float)
-        self.school_lon = sch["lon"].to_numpy(float)
-        self.school_xy = project_km(self.school_lat, self.school_lon)
-        self.board_id, self.boards = _ids(sch["bestuur"].astype(str).to_numpy())
+        self.school_pos, self.school_type = ix.school_pos, ix.school_type
+        self.school_pupils = ix.school_pupils
+        self.flow_home, self.flow_school = ix.flow_home, ix.flow_school
+        self.flow_type, self.flow_w = ix.flow_type, ix.flow_w
+        self.board_id, self.boards = _positions_of(sch["bestuur"].astype(str).to_numpy())
         keys = self.provisions or DEFAULT_PROVISIONS
         self.provision_keys = tuple(p.key for p in provision_types(keys))
         self.supply = supply_matrix(sch, self.provision_keys, self.assume_clusters)
-
-        self.has_flows = a.has("stromen") and len(a.stromen) > 0
+        self.has_flows = ix.has_flows
         self.flows_modelled = a.meta.status("stromen") != "observed" if self.has_flows else True
         flagged = ("leerlingen_gemodelleerd" in sch.columns
                    and bool(sch["leerlingen_gemodelleerd"].fillna(False).astype(bool).any()))
         self.schools_modelled = a.meta.status("scholen") != "observed" or flagged
-        self.flow_home, row, self.flow_w = flow_rows(a, self.pc4)
-        self.flow_school = self.school_pos[row]
-        self.flow_type = self.school_type[row]
-        self.home = np.zeros((self.n, len(SCHOOL_TYPES)))
-        if self.has_flows:
-            np.add.at(self.home, (self.flow_home, self.flow_type), self.flow_w)
-        else:
-            for t, soort in enumerate(SCHOOL_TYPES):
-                self.home[:, t] = self.kids["PO" if soort in ("BAO", "SBO", "SO") else "VO"]
         self._nearest: dict[str, np.ndarray] = {}
         self._status_quo: dict[str, DivisionView] = {}
 
-    # -- helpers -------------------------------------------------------------------
+    # -- helpers -------------------------------------------------------------------------
     def type_mask(self, types: tuple[str, ...]) -> np.ndarray:
         """Boolean over SCHOOL_TYPES."""
-        return np.isin(np.array(SCHOOL_TYPES), types)
+        return self.index.type_mask(types)
 
     def home_pupils(self, types: tuple[str, ...]) -> np.ndarray:
         """Pupils of ``types`` living in each PC4."""
-        return self.home[:, self.type_mask(types)].sum(axis=1)
+        return self.index.home_pupils(types)
 
     def provision_kids(self, key: str) -> np.ndarray:
         """Children of the age a provision serves (PO age for SBO/SO, VO age for VSO/PrO)."""
@@ -118,40 +94,13 @@ class MeasureContext:
     def nearest_any(self, key: str) -> np.ndarray:
         """km from each PC4 to the nearest location supplying ``key`` (NaN if none exists)."""
         if key not in self._nearest:
-            mask = self.supply[key].to_numpy()
-            self._nearest[key] = self.nearest(mask, None, None)
+            self._nearest[key] = self.nearest(self.supply[key].to_numpy(), None, None)
         return self._nearest[key]
 
     def nearest(self, mask: np.ndarray, pc4_region: np.ndarray | None,
                 school_region: np.ndarray | None) -> np.ndarray:
-        """km to the nearest school of ``mask``, optionally only within the PC4's own region.
-
-        Regions are separated in a third coordinate (region id x 1e6 km), so one k-d tree
-        query finds the nearest location inside each PC4's own region; candidates from
-        another region are discarded (NaN when the own region has none).
-        """
-        out = np.full(self.n, np.nan)
-        idx = np.flatnonzero(mask)
-        if len(idx) == 0 or self.n == 0:
-            return out
-        sx = self.school_xy[idx]
-        px = self.xy
-        if pc4_region is not None:
-            big = 1e6
-            sx = np.column_stack([sx, school_region[idx] * big])
-            px = np.column_stack([px, pc4_region * big])
-        k = min(CANDIDATES, len(idx))
-        _, nn = cKDTree(sx).query(px, k=k)
-        nn = np.asarray(nn).reshape(self.n, k)
-        cand = idx[nn]
-        km = np.asarray(self.distance.km(
-            np.repeat(self.lat, k), np.repeat(self.lon, k),
-            self.school_lat[cand.ravel()], self.school_lon[cand.ravel()]), float).reshape(self.n, k)
-        if pc4_region is not None:
-            km = np.where(school_region[cand] == pc4_region[:, None], km, np.inf)
-        best = km.min(axis=1)
-        out[np.isfinite(best)] = best[np.isfinite(best)]
-        return out
+        """km to the nearest school of ``mask``, optionally only within the PC4's own region."""
+        return self.index.nearest(mask, pc4_region, school_region, self.distance)
 
     def status_quo_view(self, sector: str, divisions: list[Division] | None) -> DivisionView:
         """The status quo division of a sector (given, or from the atlas)."""
@@ -161,6 +110,11 @@ class MeasureContext:
             div = next((d for d in divisions or [] if d.sector == sector), None)
             self._status_quo[sector] = self.view(div or status_quo(self.atlas, sector))
         return self._status_quo[sector]
+
+
+def _positions_of(values: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    index = pd.Index(sorted(pd.unique(values)))
+    return index.get_indexer(values), index
 
 
 class DivisionView:

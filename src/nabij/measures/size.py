@@ -69,8 +69,8 @@ def measure(v: DivisionView, p: Params) -> Part:
     part.regions = {"leerlingen": total} | part.regions
     part.regions["leerlingen_woonachtig"] = v.count(v.rid, v.home_pupils())
     part.regions["pc4"] = v.count(v.rid)
-    delen = v.division.components(ctx.atlas.pc4_buren).reindex(v.regions).fillna(1)
-    part.regions["delen"] = delen.to_numpy(float)
+    delen = ctx.index.region_pieces(v.rid, v.R)
+    part.regions["delen"] = delen.astype(float)
     part.summary = {
         "regios": v.R,
         "leerlingen_totaal": float(total.sum()),

@@ -11,7 +11,8 @@ each normalised so that the weights are comparable across instances:
     region*, in units of 10 km. For a child in area a and type t the distance is
     ``min(nearest site of t in r(a), nearest site of t anywhere + 25 km)``: a child may be
     placed outside the region, at a penalty of 25 km (the cost of crossing the border).
-    Distances are great-circle km x 1.3 (road-ish) from the child-weighted centre of the area.
+    Distances are the atlas index's distance model (great-circle km x the calibrated detour
+    factor) from the child-weighted centre of the area.
 ``verandering`` (change)
     C = share of neighbouring area pairs, weighted by their pupils, whose being together
     differs from the status quo (for PO+VO the status quo of both sectors counts half).
@@ -58,11 +59,8 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.spatial.distance import pdist, squareform
 
-from nabij.atlas.distance import haversine_km
-from nabij.defaults import DETOUR_FACTOR
 from nabij.optimize.problem import Instance
 
-DETOUR = DETOUR_FACTOR
 PENALTY_KM = 25.0
 REFERENCE_KM = 10.0
 _EPS = 1e-9
@@ -264,7 +262,8 @@ class ObjectiveModel:
                 kids = g.kids.get(t, np.zeros(na))
                 if len(s_area) == 0 or kids.sum() <= 0:
                     continue
-                parts.append(_type_rows(kids, g.lat, g.lon, uo[s_area], s_lat, s_lon, uo))
+                parts.append(_type_rows(kids, g.lat, g.lon, uo[s_area], s_lat, s_lon, uo,
+                                        g.distance))
             if parts:
                 self.dist = _stack_rows(parts, uo, n)
                 self.norm_distance = max(float(self.dist.kids.sum()) * REFERENCE_KM, _EPS)
@@ -372,9 +371,10 @@ def heterogeneity(x: np.ndarray, labels: np.ndarray) -> float:
     return total
 
 
-def _type_rows(kids, lat, lon, site_unit, s_lat, s_lon, unit_of) -> dict:
+def _type_rows(kids, lat, lon, site_unit, s_lat, s_lon, unit_of, distance) -> dict:
     """Candidates of one provision type: per area the provider units within its cap."""
-    d = DETOUR * haversine_km(lat[:, None], lon[:, None], s_lat[None, :], s_lon[None, :])
+    d = np.asarray(distance.km(lat[:, None], lon[:, None], s_lat[None, :], s_lon[None, :]),
+                   float)
     cap = d.min(axis=1) + PENALTY_KM
     rows, cols = np.nonzero(d < cap[:, None])
     km = d[rows, cols]

@@ -24,10 +24,11 @@ import pandas as pd
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from nabij.atlas.distance import haversine_km
+from nabij.atlas.distance import DistanceModel, StraightLineDetour
+from nabij.atlas.index import Adjacency
 from nabij.defaults import MIN_REGION_PUPILS
 from nabij.divisions.provision import DEFAULT_PROVISIONS, provision_types, supply_matrix
-from nabij.sectors import SECTORS
+from nabij.sectors import SECTORS, parse_level, parse_sector
 
 LEVELS = ("gemeente", "pc4")
 NESTS = ("jeugdregio", "provincie")
@@ -40,7 +41,6 @@ def sector_provisions(sector: str, keys: Sequence[str] | None = None) -> tuple[s
     return tuple(p.key for p in provision_types(keys or DEFAULT_PROVISIONS,
                                                 SECTORS[sector].sectors))
 
-AGE_COLUMN = {"PO": "kinderen_po", "VO": "kinderen_vo"}
 DEFAULT_ATTRIBUTES = ("stedelijkheid", "aandeel_eenouder", "aandeel_uitkering")
 """PC4 context columns whose (child-weighted, standardised) area means feed heterogeneity."""
 
@@ -79,6 +79,7 @@ class AreaGraph:
     attribute_names: tuple[str, ...] = ()
     members: pd.Series | None = None
     notes: tuple[str, ...] = ()
+    distance: DistanceModel = field(default_factory=StraightLineDetour)
 
     @property
     def n(self) -> int:
@@ -203,6 +204,8 @@ def area_graph(
 ) -> AreaGraph:
     """Build the area graph of ``atlas`` for a sector at gemeente (default) or PC4 level.
 
+    Everything comes from the atlas index (:mod:`nabij.atlas.index`), so the optimizer sees
+    what the measures see: areas, adjacency (ferry links included) and the distance model.
     Pupils per area are the pupils at the area's school locations of the sector's types (the
     measure of an SWV's size, as in the fusie scenario and the measures); flows between areas
     are the Atlas flows from home PC4 to the school's PC4, aggregated to areas.
@@ -213,214 +216,126 @@ def area_graph(
     children; for PO+VO both sectors count for the per-edge status quo and the PO SWV is the
     starting label).
     """
-    if sector not in SECTOR_TYPES:
-        raise ValueError(f"onbekende sector {sector!r}; kies PO, VO of PO+VO")
-    if level not in LEVELS:
-        raise ValueError(f"onbekend niveau {level!r}; kies gemeente of pc4")
-    gem = atlas.gemeenten
-    pc4 = atlas.pc4
-    pc4_codes = pc4["pc4"].astype(str).to_numpy()
-    pc4_gem = pc4["gemeente"].astype(str).to_numpy()
-    gem_codes = gem["gemeente"].astype(str).to_numpy()
-    gem_pos = pd.Series(np.arange(len(gem_codes)), index=gem_codes)
-    pc4_gi = gem_pos.reindex(pc4_gem).to_numpy()
-
-    if level == "gemeente":
-        order = np.argsort(gem_codes, kind="stable")
-        codes = gem_codes[order]
-        names = gem["naam"].astype(str).to_numpy()[order]
-        area_of_gem = np.empty(len(order), dtype=np.int64)
-        area_of_gem[order] = np.arange(len(order))
-        area_of_pc4 = area_of_gem[pc4_gi]
-        gem_of_area = order
-        eb = atlas.gemeente_buren
-        pos = pd.Series(np.arange(len(codes)), index=codes)
-        ea = pos.reindex(eb["gemeente_a"].astype(str)).to_numpy()
-        ebb = pos.reindex(eb["gemeente_b"].astype(str)).to_numpy()
-        kinds = eb["soort"].astype(str).to_numpy()
-    else:
-        order = np.argsort(pc4_codes, kind="stable")
-        codes = pc4_codes[order]
-        area_of_pc4 = np.empty(len(order), dtype=np.int64)
-        area_of_pc4[order] = np.arange(len(order))
-        gem_of_area = pc4_gi[order]
-        gnames = gem["naam"].astype(str).to_numpy()
-        names = np.asarray([f"{gnames[g]}" for g in gem_of_area], dtype=object)
-        eb = atlas.pc4_buren
-        pos = pd.Series(np.arange(len(codes)), index=codes)
-        ea = pos.reindex(eb["pc4_a"].astype(str)).to_numpy()
-        ebb = pos.reindex(eb["pc4_b"].astype(str)).to_numpy()
-        kinds = np.full(len(eb), "grens", dtype=object)
+    kind = parse_sector(sector)
+    level = parse_level(level, LEVELS)
+    ix = atlas.index
+    codes, names, area_of_pc4, gem_of_area, adj = _areas(ix, level)
     n = len(codes)
-    ok = ~(np.isnan(ea.astype(float)) | np.isnan(ebb.astype(float)))
-    raw = np.column_stack([ea[ok], ebb[ok]]).astype(np.int64)
-    kinds = kinds[ok]
-    flip = raw[:, 0] > raw[:, 1]
-    raw[flip] = raw[flip][:, ::-1]
-    keep = raw[:, 0] != raw[:, 1]
-    raw, kinds = raw[keep], kinds[keep]
-    raw, first = np.unique(raw, axis=0, return_index=True)
-    kinds = kinds[first]
+    w = ix.kids["PO"] + ix.kids["VO"] + 1e-9
+    lat, lon = _centroids(ix, area_of_pc4, gem_of_area, w, n, level)
+    pupils, flows = _pupils_and_flows(ix, kind.types, area_of_pc4, n)
+    sites, kids = _provision_sites(atlas, ix, kind.sectors, provisions, area_of_pc4, n)
+    nests, nest_names = _nests(atlas, ix, gem_of_area)
+    sq, same, sq_names = _status_quo(atlas, ix, kind.sectors, area_of_pc4, w, adj.edges, n)
+    att_names, att = _attributes(atlas.pc4, attributes, area_of_pc4, w, n)
+    members = pd.Series(area_of_pc4, index=pd.Index(ix.pc4, name="pc4"))
+    return AreaGraph(
+        codes=codes.astype(object), names=names.astype(object), pupils=pupils,
+        edges=adj.edges, edge_kind=adj.kind.astype(object), level=level, sector=kind.code,
+        flows=flows, lat=lat, lon=lon, sites=sites, kids=kids, nests=nests,
+        nest_names=nest_names, status_quo=sq, status_quo_same=same, status_quo_names=sq_names,
+        attributes=att, attribute_names=att_names, members=members, notes=ix.link_notes,
+        distance=ix.distance,
+    )
 
-    # children per area and child-weighted centroids
-    pc4_lat = pc4["lat"].to_numpy(float)
-    pc4_lon = pc4["lon"].to_numpy(float)
-    kids_po = pc4["kinderen_po"].to_numpy(float)
-    kids_vo = pc4["kinderen_vo"].to_numpy(float)
-    w = (kids_po + kids_vo) + 1e-9
+
+def _areas(ix, level: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Adjacency]:
+    """Area codes and names, the area of each PC4, the gemeente of each area, the links."""
+    if level == "gemeente":
+        codes = ix.gemeenten.to_numpy(object)
+        return (codes, ix.gemeente_names, ix.gem_of_pc4, np.arange(len(codes)),
+                ix.gemeente_adjacency)
+    gem_of_area = ix.gem_of_pc4
+    return (ix.pc4.to_numpy(object), ix.gemeente_names[gem_of_area], np.arange(ix.n),
+            gem_of_area, ix.pc4_adjacency)
+
+
+def _centroids(ix, area_of_pc4, gem_of_area, w, n, level) -> tuple[np.ndarray, np.ndarray]:
+    """Child-weighted centroids (the gemeente's own point for gemeenten without children)."""
     wsum = np.bincount(area_of_pc4, weights=w, minlength=n)
-    lat = np.bincount(area_of_pc4, weights=w * pc4_lat, minlength=n) / wsum
-    lon = np.bincount(area_of_pc4, weights=w * pc4_lon, minlength=n) / wsum
+    safe = np.where(wsum > 0, wsum, 1.0)
+    lat = np.bincount(area_of_pc4, weights=w * ix.lat, minlength=n) / safe
+    lon = np.bincount(area_of_pc4, weights=w * ix.lon, minlength=n) / safe
     if level == "gemeente":
         empty = wsum <= 1e-6
-        lat[empty] = gem["lat"].to_numpy(float)[gem_of_area[empty]]
-        lon[empty] = gem["lon"].to_numpy(float)[gem_of_area[empty]]
+        lat[empty] = ix.gem_lat[gem_of_area[empty]]
+        lon[empty] = ix.gem_lon[gem_of_area[empty]]
+    return lat, lon
 
-    # pupils at the school locations of the sector in each area (as the measures count them:
-    # an SWV's size is the pupils of its schools); flows home area -> school area
-    types = SECTOR_TYPES[sector]
-    pc4_pos = pd.Series(area_of_pc4, index=pc4_codes)
-    sch = atlas.scholen
-    sch_key = sch["vestiging"].astype(str) + "|" + sch["soort"].astype(str)
-    by_pc4 = pc4_pos.reindex(sch["pc4"].astype(str)).to_numpy(dtype=float)
-    if level == "gemeente":  # schools whose PC4 is unknown fall back to their gemeente
-        by_gem = pd.Series(np.arange(n), index=codes).reindex(
-            sch["gemeente"].astype(str)).to_numpy(dtype=float)
-        by_pc4 = np.where(np.isnan(by_pc4), by_gem, by_pc4)
-    sch_area_arr = by_pc4
-    in_sector = sch["soort"].astype(str).isin(types).to_numpy() & ~np.isnan(sch_area_arr)
-    pupils = np.bincount(sch_area_arr[in_sector].astype(np.int64),
-                         weights=sch["leerlingen"].to_numpy(float)[in_sector], minlength=n)
-    sch_area = pd.Series(sch_area_arr, index=sch_key)
-    sch_area = sch_area[~sch_area.index.duplicated()]
-    st = atlas.stromen
-    st = st[st["soort"].astype(str).isin(types)]
-    home = pc4_pos.reindex(st["pc4"].astype(str)).to_numpy()
-    dest = sch_area.reindex(st["vestiging"].astype(str) + "|" + st["soort"].astype(str))
-    dest = dest.to_numpy(dtype=float)
-    vals = st["leerlingen"].to_numpy(float)
-    okf = ~np.isnan(home.astype(float)) & ~np.isnan(dest)
-    flows = coo_matrix((vals[okf], (home[okf].astype(np.int64), dest[okf].astype(np.int64))),
-                       shape=(n, n)).tocsr()
+
+def _pupils_and_flows(ix, types, area_of_pc4, n) -> tuple[np.ndarray, csr_matrix]:
+    """Pupils at the sector's school locations per area; flows home area -> school area."""
+    m = ix.school_mask(types)
+    pupils = np.bincount(area_of_pc4[ix.school_pos[m]], weights=ix.school_pupils[m],
+                         minlength=n)
+    f = ix.flow_mask(types)
+    flows = coo_matrix((ix.flow_w[f], (area_of_pc4[ix.flow_home[f]],
+                                       area_of_pc4[ix.flow_school[f]])), shape=(n, n)).tocsr()
     flows.sum_duplicates()
+    return pupils, flows
 
-    # provision sites (school locations supplying each provision type) and their children
-    sites = {}
-    kids = {}
-    supply = supply_matrix(sch, provision_types(provisions or DEFAULT_PROVISIONS,
-                                                 ("PO", "VO") if sector == "PO+VO"
-                                                 else (sector,)))
+
+def _provision_sites(atlas, ix, sectors, provisions, area_of_pc4, n) -> tuple[dict, dict]:
+    """School locations supplying each provision type (area, lat, lon) and their children."""
+    sch = atlas.scholen
+    supply = supply_matrix(sch, provision_types(provisions or DEFAULT_PROVISIONS, sectors))
+    site_area = area_of_pc4[ix.school_pos]
+    sites, kids = {}, {}
     for p in provision_types(supply.columns):
-        sel = supply[p.key].to_numpy() & ~np.isnan(sch_area_arr)
-        sites[p.key] = (sch_area_arr[sel].astype(np.int64), sch["lat"].to_numpy(float)[sel],
-                        sch["lon"].to_numpy(float)[sel])
-        col = kids_po if AGE_COLUMN[p.sector] == "kinderen_po" else kids_vo
-        kids[p.key] = np.bincount(area_of_pc4, weights=col, minlength=n)
+        sel = supply[p.key].to_numpy()
+        sites[p.key] = (site_area[sel].astype(np.int64), ix.school_lat[sel], ix.school_lon[sel])
+        kids[p.key] = np.bincount(area_of_pc4, weights=ix.kids[p.sector], minlength=n)
+    return sites, kids
 
-    # nesting labels
+
+def _nests(atlas, ix, gem_of_area) -> tuple[dict, dict]:
+    """Jeugdregio and provincie of every area, with the jeugdregio names."""
     nests = {
-        "jeugdregio": gem["jeugdregio"].astype(str).to_numpy()[gem_of_area].astype(object),
-        "provincie": gem["provincie"].astype(str).to_numpy()[gem_of_area].astype(object),
+        "jeugdregio": ix.jeugdregios.to_numpy(object)[ix.jz_of_gem[gem_of_area]],
+        "provincie": ix.provincie_of_gem[gem_of_area].astype(object),
     }
     jr = atlas.jeugdregios
-    nest_names = {
-        "jeugdregio": dict(zip(jr["jeugdregio"].astype(str), jr["naam"].astype(str),
-                               strict=True)),
-        "provincie": {},
-    }
+    names = {"jeugdregio": dict(zip(jr["jeugdregio"].astype(str), jr["naam"].astype(str),
+                                    strict=True)), "provincie": {}}
+    return nests, names
 
-    # status quo: SWV per area (majority of children), per-edge co-membership
-    ind = atlas.indeling
-    ind_pos = pd.Series(area_of_pc4, index=pc4_codes).reindex(ind["pc4"].astype(str)).to_numpy()
-    w_ind = pd.Series(w, index=pc4_codes).reindex(ind["pc4"].astype(str)).to_numpy()
+
+def _status_quo(atlas, ix, sectors, area_of_pc4, w, edges, n) -> tuple:
+    """SWV per area (majority of children), per-edge co-membership and SWV names."""
     labels = {}
     for s in ("PO", "VO"):
-        df = pd.DataFrame({"area": ind_pos, "swv": ind[f"swv_{s.lower()}"].astype(str).to_numpy(),
-                           "w": w_ind}).dropna(subset=["area"])
+        df = pd.DataFrame({"area": area_of_pc4, "swv": ix.swv[s], "w": w})
+        df = df[df["swv"] != ""]
         best = (df.groupby(["area", "swv"])["w"].sum().reset_index()
                 .sort_values(["area", "w", "swv"], ascending=[True, False, True])
                 .drop_duplicates("area"))
         lab = np.full(n, "", dtype=object)
         lab[best["area"].to_numpy(np.int64)] = best["swv"].to_numpy()
         labels[s] = lab
-    sq_sectors = ("PO", "VO") if sector == "PO+VO" else (sector,)
-    same = np.mean([(labels[s][raw[:, 0]] == labels[s][raw[:, 1]]).astype(float)
-                    for s in sq_sectors], axis=0) if len(raw) else np.zeros(0)
-    sq = labels[sq_sectors[0]]
+    same = np.mean([(labels[s][edges[:, 0]] == labels[s][edges[:, 1]]).astype(float)
+                    for s in sectors], axis=0) if len(edges) else np.zeros(0)
     swv = atlas.swv
-    sq_names = dict(zip(swv["swv"].astype(str), swv["naam"].astype(str), strict=True))
+    names = dict(zip(swv["swv"].astype(str), swv["naam"].astype(str), strict=True))
+    return labels[sectors[0]], same, names
 
-    # context attributes (child-weighted means per area, standardised)
+
+def _attributes(pc4, attributes, area_of_pc4, w, n) -> tuple[tuple[str, ...], np.ndarray | None]:
+    """Context attributes: child-weighted means per area, standardised."""
     att_names = tuple(a for a in (attributes if attributes is not None else DEFAULT_ATTRIBUTES)
                       if a in pc4.columns)
-    att = None
-    if att_names:
-        cols = []
-        for a in att_names:
-            v = pc4[a].to_numpy(dtype=float, na_value=np.nan)
-            good = ~np.isnan(v)
-            num = np.bincount(area_of_pc4[good], weights=(w * v)[good], minlength=n)
-            den = np.bincount(area_of_pc4[good], weights=w[good], minlength=n)
-            m = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
-            m[np.isnan(m)] = np.nanmean(m) if np.isfinite(m).any() else 0.0
-            sd = m.std()
-            cols.append((m - m.mean()) / sd if sd > 0 else m * 0.0)
-        att = np.column_stack(cols)
-
-    members = pd.Series(area_of_pc4, index=pd.Index(pc4_codes, name="pc4"))
-    graph = AreaGraph(
-        codes=codes.astype(object), names=names.astype(object), pupils=pupils, edges=raw,
-        edge_kind=kinds.astype(object), level=level, sector=sector, flows=flows, lat=lat,
-        lon=lon, sites=sites, kids=kids, nests=nests, nest_names=nest_names, status_quo=sq,
-        status_quo_same=same, status_quo_names=sq_names, attributes=att,
-        attribute_names=att_names, members=members,
-    )
-    return _with_island_notes(graph)
-
-
-def _with_island_notes(g: AreaGraph) -> AreaGraph:
-    """Link isolated pieces to the nearest area and note every ferry/proximity link (Dutch)."""
-    notes = list(g.notes)
-    edges, kinds = g.edges, g.edge_kind
-    n = g.n
-    while True:
-        k, comp = _components(n, edges)
-        if k <= 1:
-            break
-        sizes = np.bincount(comp, weights=g.pupils + 1e-9)
-        main = int(np.argmax(sizes))
-        piece = np.flatnonzero(comp != main)
-        first = np.flatnonzero(comp == comp[piece[0]])
-        rest = np.flatnonzero(comp != comp[piece[0]])
-        if g.lat is None:
-            a, b = int(first[0]), int(rest[0])
-        else:
-            d = haversine_km(g.lat[first][:, None], g.lon[first][:, None],
-                             g.lat[rest][None, :], g.lon[rest][None, :])
-            ia, ib = np.unravel_index(np.argmin(d), d.shape)
-            a, b = int(first[ia]), int(rest[ib])
-        edges = np.vstack([edges, [min(a, b), max(a, b)]])
-        kinds = np.append(kinds, "nabij")
-        notes.append(f"{g.label(a)} heeft geen buren in de atlas en is gekoppeld aan de "
-                     f"dichtstbijzijnde {g.label(b)}.")
-    for (a, b), kind in zip(edges, kinds, strict=True):
-        if kind == "veer":
-            notes.append(f"Eiland: {g.label(a)} en {g.label(b)} zijn buren via een "
-                         "veerverbinding.")
-    if len(edges) == len(g.edges) and tuple(notes) == g.notes:
-        return g
-    same = g.status_quo_same
-    if same is not None and len(same) < len(edges):
-        sq = g.status_quo
-        extra = edges[len(same):]
-        same = np.append(same, (sq[extra[:, 0]] == sq[extra[:, 1]]).astype(float))
-    return _replace(g, edges=edges, edge_kind=kinds, status_quo_same=same, notes=tuple(notes))
-
-
-def _replace(g: AreaGraph, **changes) -> AreaGraph:
-    from dataclasses import replace
-
-    return replace(g, **changes)
+    if not att_names:
+        return att_names, None
+    cols = []
+    for a in att_names:
+        v = pc4[a].to_numpy(dtype=float, na_value=np.nan)
+        good = ~np.isnan(v)
+        num = np.bincount(area_of_pc4[good], weights=(w * v)[good], minlength=n)
+        den = np.bincount(area_of_pc4[good], weights=w[good], minlength=n)
+        m = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+        m[np.isnan(m)] = np.nanmean(m) if np.isfinite(m).any() else 0.0
+        sd = m.std()
+        cols.append((m - m.mean()) / sd if sd > 0 else m * 0.0)
+    return att_names, np.column_stack(cols)
 
 
 def _components(n: int, edges: np.ndarray) -> tuple[int, np.ndarray]:
