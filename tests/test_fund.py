@@ -22,6 +22,7 @@ from nabij.fund import (
     FACTORS,
     Source,
     allocate,
+    check_definition,
     load_definition,
     parse_definition,
     round_to_total,
@@ -215,11 +216,25 @@ def test_current_from_sources(atlas3):
 
 def test_example_definition_is_valid():
     d = load_definition(EXAMPLE)
-    assert d.total(2026) == 4_162_000_000
-    assert d.reserve_amount(2026) == 208_100_000
-    assert d.total(2029) == 4_109_000_000  # the temporary programme ended in 2028
+    assert (d.overgang.startjaar, d.overgang.doeljaar) == (2030, 2035)
+    assert d.overgang.huidige_verdeling == "basislijn"
+    # onderwijs 3,000 M + jeugdhulp 810 M + kinderopvang 100 M + brugfunctionarissen 53 M
+    assert d.total(2030) == 3_963_000_000
+    assert d.reserve_amount(2030) == 198_150_000
+    assert d.total(2033) == 3_910_000_000  # the temporary programme ends in 2032
     assert set(d.verdeling.factoren) <= set(FACTORS)
-    assert {b.soort for b in d.bronnen} >= {"onderwijs", "jeugdhulp", "vervoer"}
+    assert {b.soort for b in d.bronnen} >= {"onderwijs", "jeugdhulp", "kinderopvang"}
+    # the advice brings transport savings only: no source of all transport money
+    assert "vervoer" not in {b.soort for b in d.bronnen}
+    # population-based: no provision-based factor carries weight
+    assert not any(FACTORS[k].provision_based for k, w in d.verdeling.factoren.items() if w)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert "Over de lijnen" in text and "Inclusief onderwijs 2035" not in text
+    assert "/work" not in text and "FIGURES.md" in text and "verevening" not in text
+    for b in d.bronnen:  # every amount says where it comes from
+        assert "FIGURES.md sectie" in b.herkomst or "aanname van dit voorbeeld" in b.herkomst.lower()
+        assert b.aanname == ("aanname" in b.herkomst.lower())
+    assert [f for f in check_definition(d) if f.level == "waarschuwing"] == []
 
 
 # --- bad fund files ------------------------------------------------------------------------------
@@ -374,7 +389,7 @@ def test_cli_writes_outputs_and_nothing_on_error(atlas3, tmp_path):
     toml.write_text(BASE_TOML.format(extra=""), encoding="utf-8")
     out = tmp_path / "uit"
     res = CliRunner().invoke(app, ["fonds", "verdeel", "--atlas", str(adir), "--definitie",
-                                   str(toml), "--out", str(out)])
+                                   str(toml), "--out", str(out), "--regio", "land"])
     assert res.exit_code == 0, res.output
     v = pd.read_csv(out / "fonds_verdeling.csv")
     assert v[v["jaar"] == 2028].set_index("eenheid")["bedrag"]["GM0002"] == 615_349

@@ -14,8 +14,13 @@ from nabij.privacy import DEFAULT_THRESHOLD
 app = typer.Typer(no_args_is_help=True,
                   help="Inclusiefonds: verdeling van budgetten over gemeenten of regio's.")
 
-NIVEAU_HELP = ("Niveau van verdeling: gemeente, swv-po, swv-vo, jeugdregio, of "
-               "indeling:<bestand.csv> (een eigen of scenario-indeling met pc4/gemeente,regio).")
+NIVEAU_HELP = ("Leeromgevingen waarover elk fonds verdeelt: gemeente (standaard), swv-po, "
+               "swv-vo, jeugdregio, of indeling:<bestand.csv> (een fijnere eigen indeling met "
+               "pc4/gemeente,regio).")
+REGIO_HELP = ("Regio's van de resultaatverplichtende overleggen; elke regio heeft een eigen "
+              "fonds: swv-po (standaard: de huidige SWV's PO), swv-vo, jeugdregio, "
+              "indeling:<bestand.csv> (scenario of eigen indeling), of land (één landelijk "
+              "fonds).")
 
 
 def _eur(v: float) -> str:
@@ -37,38 +42,38 @@ def resolve_level(niveau: str, atlas):
     return niveau
 
 
-@app.command("verdeel")
-def verdeel(
-    atlas_dir: Path = typer.Option(..., "--atlas", help="Map van een opgeslagen atlas."),
-    definitie: Path = typer.Option(..., "--definitie", "-d",
-                                   help="Fondsdefinitie (TOML); zie 'nabij fonds voorbeeld'."),
-    out: Path = typer.Option(..., "--out", "-o", help="Map voor CSV, XLSX en JSON."),
-    niveau: str = typer.Option("gemeente", "--niveau", help=NIVEAU_HELP),
-    huidig: Path = typer.Option(None, "--huidig",
-                                help="CSV met de huidige verdeling (eenheid,bedrag); standaard "
-                                "wat de definitie zegt (verevening: gelijk per leerling)."),
-    besparing: Path = typer.Option(None, "--besparing",
-                                   help="besparing.csv van 'nabij vervoer watals': de besparing "
-                                   "per gemeente komt als bron in het fonds."),
-    besparing_vanaf: int = typer.Option(None, "--besparing-vanaf",
-                                        help="Eerste jaar waarin de besparing meetelt "
-                                        "(standaard het jaar na het startjaar)."),
-    drempel: int = typer.Option(DEFAULT_THRESHOLD, "--drempel",
-                                help="Privacydrempel: aantallen leerlingen hieronder worden "
-                                "getoond als '<drempel'."),
-) -> None:
-    """Verdeel het fonds per jaar en schrijf verdeling, effect, toelichting en gevoeligheid.
+def resolve_regions(regio: str, atlas):
+    """``land`` (one national fund) or a level/Division as :func:`resolve_level`."""
+    if regio == "land":
+        return None
+    try:
+        return resolve_level(regio, atlas)
+    except InputError as e:
+        raise InputError(str(e).replace("--niveau", "--regio") + " of land") from e
 
-    Bedragen zijn hele euro's; per jaar tellen verdeling en reserve precies op tot het fonds.
-    Leerlingaantallen komen uit de (gemodelleerde) leerlingstromen van de atlas.
-    """
-    from nabij.atlas import Atlas
-    from nabij.fund import allocate, load_definition
-    from nabij.fund.allocate import read_current
 
-    definition = load_definition(definitie)
-    atlas = Atlas.load(atlas_dir)
+def transport_cost_if_needed(definition, atlas):
+    """Modelled transport cost per gemeente, when a national transport amount must be placed."""
+    from nabij.fund.definition import BASELINE_KEY
+
+    if not any(not s.per_eenheid and BASELINE_KEY.get(s.soort) == "vervoerskosten"
+               for s in definition.bronnen):
+        return None
+    from nabij.transport import transport_costs
+
+    per = transport_costs(atlas).per_gemeente
+    return per.set_index("gemeente")["kosten"]
+
+
+def run_fund(definition, atlas, niveau: str = "gemeente", regio: str = "swv-po",
+             huidig: Path | None = None, besparing: Path | None = None,
+             besparing_vanaf: int | None = None, drempel: int = DEFAULT_THRESHOLD):
+    """The fund allocation behind 'nabij fonds verdeel' (also used by the demo)."""
+    from nabij.fund import allocate, read_current
+    from nabij.fund.allocate import units_for
+
     level = resolve_level(niveau, atlas)
+    regions = resolve_regions(regio, atlas)
     if besparing is not None:
         from nabij.transport.whatif import read_savings
 
@@ -76,27 +81,66 @@ def verdeel(
         definition = definition.with_source(read_savings(besparing, vanaf))
     current = None
     if huidig is not None:
-        from nabij.fund.allocate import units_for
-
         units = units_for(atlas, level)
-        codes = sorted(set(units.of_pc4.dropna().astype(str)))
-        current = read_current(huidig, codes)
-    result = allocate(definition, atlas, level, current=current, threshold=drempel)
+        current = read_current(huidig, sorted(set(units.of_pc4.dropna().astype(str))))
+    return allocate(definition, atlas, level, current=current, threshold=drempel,
+                    regions=regions, transport_cost=transport_cost_if_needed(definition, atlas))
+
+
+@app.command("verdeel")
+def verdeel(
+    atlas_dir: Path = typer.Option(..., "--atlas", help="Map van een opgeslagen atlas."),
+    definitie: Path = typer.Option(..., "--definitie", "-d",
+                                   help="Fondsdefinitie (TOML); zie 'nabij fonds voorbeeld'."),
+    out: Path = typer.Option(..., "--out", "-o", help="Map voor CSV, XLSX en JSON."),
+    regio: str = typer.Option("swv-po", "--regio", help=REGIO_HELP),
+    niveau: str = typer.Option("gemeente", "--niveau", help=NIVEAU_HELP),
+    huidig: Path = typer.Option(None, "--huidig",
+                                help="CSV met bedragen van nu (eenheid,bedrag) voor de "
+                                "eenheden die u kent; de andere houden de gemodelleerde "
+                                "basislijn."),
+    besparing: Path = typer.Option(None, "--besparing",
+                                   help="besparing.csv van 'nabij vervoer watals': de besparing "
+                                   "per gemeente komt als bron in het fonds van haar regio."),
+    besparing_vanaf: int = typer.Option(None, "--besparing-vanaf",
+                                        help="Eerste jaar waarin de besparing meetelt "
+                                        "(standaard het jaar na het startjaar)."),
+    drempel: int = typer.Option(DEFAULT_THRESHOLD, "--drempel",
+                                help="Privacydrempel: aantallen leerlingen hieronder worden "
+                                "getoond als '<drempel'."),
+) -> None:
+    """Verdeel het fonds per regio en jaar; schrijf fondsen, bijdragen, verdeling, effect
+    t.o.v. de basislijn, toelichting en gevoeligheid.
+
+    Bedragen zijn hele euro's; per regio en jaar tellen verdeling en reserve precies op tot de
+    eigen bronnen, en alle regio's samen tot de som van de bronnen. Leerlingaantallen komen uit
+    de (gemodelleerde) leerlingstromen van de atlas.
+    """
+    from nabij.atlas import Atlas
+    from nabij.fund import load_definition
+
+    definition = load_definition(definitie)
+    atlas = Atlas.load(atlas_dir)
+    result = run_fund(definition, atlas, niveau, regio, huidig, besparing, besparing_vanaf,
+                      drempel)
     paths = result.write(out)
     s = result.summary()
-    t = Table(title=f"{definition.naam} — per {s['niveau']}")
-    t.add_column("Jaar")
-    t.add_column("Fonds", justify="right")
-    t.add_column("Reserve", justify="right")
-    t.add_column("Te verdelen", justify="right")
-    t.add_column("Overgang", justify="right")
+    t = Table(title=f"{definition.naam} — {s['fondsen']} fonds(en), per {s['niveau']} "
+              "(landelijke som)")
+    for col in ("Jaar", "Fonds", "Reserve", "Doorbraakbudget", "Te verdelen", "Overgang"):
+        t.add_column(col, justify="left" if col == "Jaar" else "right")
     for r in result.jaren.itertuples():
-        t.add_row(str(r.jaar), _eur(r.fonds), _eur(r.reserve), _eur(r.te_verdelen),
-                  f"{100 * r.overgang:.0f} %")
+        t.add_row(str(r.jaar), _eur(r.fonds), _eur(r.reserve), _eur(r.doorbraakbudget),
+                  _eur(r.te_verdelen), f"{100 * r.overgang:.0f} %")
     console.print(t)
-    console.print(f"Doeljaar {s['doeljaar']}: {s['winnaars']} eenheden gaan erop vooruit, "
-                  f"{s['verliezers']} achteruit (t.o.v. de huidige verdeling). "
-                  "Leerlingaantallen zijn gemodelleerd.")
+    console.print(f"Doeljaar {s['doeljaar']}: {s['winnaars']} leeromgevingen gaan erop vooruit, "
+                  f"{s['verliezers']} achteruit ten opzichte van de basislijn (het geld van nu, "
+                  "gemodelleerd). Leerlingaantallen zijn gemodelleerd.")
+    share = s["aandeel_voorzieningsbekostiging"]
+    if share > 0:
+        console.print(f"[yellow]Voorzieningsbekostiging:[/] {100 * share:.1f} % van het te "
+                      "verdelen bedrag volgt het huidige gebruik van speciaal onderwijs."
+                      .replace(".", ",", 1))
     console.print(f"{len(paths)} bestanden geschreven naar [bold]{out}[/]")
 
 
@@ -124,9 +168,13 @@ def controleer(
     atlas_dir: Path = typer.Option(None, "--atlas",
                                    help="Atlas om ook de codes (gemeenten, SWV's) te "
                                    "controleren."),
+    streng: bool = typer.Option(False, "--streng",
+                                help="Eindig met foutcode 1 als er waarschuwingen zijn."),
 ) -> None:
-    """Controleer een fondsdefinitie zonder iets te schrijven."""
-    from nabij.fund import load_definition
+    """Controleer een fondsdefinitie zonder iets te schrijven, ook tegen het advies 'Over de
+    lijnen' (besparingen op vervoer, voorzieningsbekostiging, herkomst van bedragen)."""
+    from nabij.fund import check_definition, load_definition
+    from nabij.fund.check import WARNING
 
     d = load_definition(definitie)
     if atlas_dir is not None:
@@ -136,6 +184,17 @@ def controleer(
         d.check_codes(set(atlas.gemeenten["gemeente"].astype(str)),
                       set(atlas.swv["swv"].astype(str))
                       | set(atlas.jeugdregios["jeugdregio"].astype(str)))
-    y = d.years[0]
+    y = d.overgang.doeljaar
     console.print(f"[green]Fondsdefinitie {definitie} is geldig[/]: {len(d.bronnen)} bronnen, "
-                  f"fonds {y} {_eur(d.total(y))}, reserve {_eur(d.reserve_amount(y))}.")
+                  f"fonds {y} {_eur(d.total(y))} (landelijke som), collectief deel "
+                  f"{100 * d.reserve.aandeel:.1f} % per regio; overgang "
+                  f"{d.overgang.startjaar}-{d.overgang.doeljaar}.".replace(".0 %", " %"))
+    findings = check_definition(d)
+    warnings = [f for f in findings if f.level == WARNING]
+    for f in findings:
+        tag = "[yellow]Waarschuwing[/]" if f.level == WARNING else "[cyan]Opmerking[/]"
+        console.print(f"{tag}: {f.message}", markup=True, highlight=False)
+    if not warnings:
+        console.print("Geen waarschuwingen: de definitie volgt het advies 'Over de lijnen'.")
+    elif streng:
+        raise typer.Exit(1)

@@ -1,7 +1,9 @@
 """Inclusiefonds: a fund definition (TOML), context factors from the Atlas, and allocation.
 
-``load_definition(path)`` -> :class:`FundDefinition`; ``allocate(definition, atlas, level)``
--> :class:`FundResult` (per unit and year, impact, explanation, sensitivity; ``.write(dir)``).
+``load_definition(path)`` -> :class:`FundDefinition`; ``check_definition(definition)`` -> Dutch
+findings against the advice "Over de lijnen"; ``allocate(definition, atlas, level,
+regions=...)`` -> :class:`FundResult` (one fund per region, per leeromgeving and year, against
+today's baseline; explanation, sensitivity; ``.write(dir)``).
 ``EXAMPLE`` is the path of the commented example definition shipped with the package.
 """
 
@@ -9,14 +11,13 @@ from pathlib import Path
 
 from nabij.fund.allocate import (
     LEVELS,
-    FundResult,
     Units,
-    allocate,
     clamp_to_total,
     round_to_total,
     target_amounts,
     units_for,
 )
+from nabij.fund.check import Finding, check_definition
 from nabij.fund.definition import (
     FundDefinition,
     Source,
@@ -24,13 +25,18 @@ from nabij.fund.definition import (
     load_definition,
     parse_definition,
 )
-from nabij.fund.factors import FACTORS, factor_masses, gemeente_factors
+from nabij.fund.factors import FACTORS, PROVISION_LABEL, factor_masses, gemeente_factors
+from nabij.fund.regional import FundResult, allocate, read_current
 
 EXAMPLE = Path(__file__).with_name("example.toml")
 
 __all__ = [
     "EXAMPLE",
     "FACTORS",
+    "PROVISION_LABEL",
+    "Finding",
+    "check_definition",
+    "read_current",
     "LEVELS",
     "FundDefinition",
     "FundResult",

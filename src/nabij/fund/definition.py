@@ -6,16 +6,20 @@ A definition has four parts (see ``example.toml`` beside this module for a comme
     ``naam``, ``omschrijving``, ``sectoren`` (``["PO", "VO"]``: whose pupils count).
 ``[[bronnen]]`` (one or more)
     a budget flowing into the fund: ``naam``, ``soort`` (onderwijs, jeugdhulp, kinderopvang,
-    vervoer, overig), and its yearly amount in euros, *either* ``bedrag`` (national) *or*
+    vervoersbesparing, vervoer, overig; see :data:`SOURCE_KINDS`) and its yearly amount in
+    euros, *either* ``bedrag`` (national) *or*
     ``per_gemeente`` / ``per_regio`` tables (code -> euros; regio codes are SWV codes such as
     ``"PO 27-07"`` or jeugdregio codes such as ``JZ13``) *or* ``bestand`` (a CSV with columns
     ``code,bedrag``, relative to the TOML file). Optional: ``vanaf`` / ``tot`` (first / last
     year), ``indexatie`` (yearly growth, 0.02 = 2 %) and ``herkomst`` (where the figure comes
-    from). All budgets are pooled ("gebundeld"); amounts per gemeente only say where money
-    comes from (used by ``huidige_verdeling = "bronnen"``).
+    from) and ``aanname = true`` when the amount is an assumption, not a found figure. All
+    budgets are pooled ("gebundeld"); amounts per gemeente or region say where the money comes
+    from: which regional fund it fills and where it sits in today's baseline.
 ``[reserve]``
-    ``aandeel`` of the yearly fund kept collectively (0 <= aandeel < 1) and ``doelen`` (what it
-    may be used for: acute problems, highly specialised support, ...).
+    ``aandeel`` of the yearly fund kept collectively (0 <= aandeel < 1), ``doelen`` (what it
+    may be used for: acute problems, highly specialised support, ...) and optionally
+    ``doorbraakbudget``: the part of the fund (<= aandeel) within the reserve earmarked as the
+    doorbraakbudget. With regional funds every region keeps its own reserve.
 ``[verdeling]``
     ``basis`` (weight of the flat amount per pupil) and ``[verdeling.factoren]`` (weight per
     context factor of :mod:`nabij.fund.factors`). Weights are shares of the distributable
@@ -23,10 +27,13 @@ A definition has four parts (see ``example.toml`` beside this module for a comme
     ``vloer_per_leerling`` / ``plafond_per_leerling`` (euros) and ``vloer_relatief`` /
     ``plafond_relatief`` (times the mean amount per pupil).
 ``[overgang]``
-    ``startjaar``, ``doeljaar`` (2035), ``huidige_verdeling`` (``"verevening"``: flat per
-    pupil, ``"bronnen"``: where the money comes from now, or a CSV file ``eenheid,bedrag``) and
-    optionally ``stappen``: the share of the way from current to target per year (default a
-    straight line ending at 1 in the doeljaar).
+    ``startjaar`` (default 2030, the design year of seed 002), ``doeljaar`` (default 2035),
+    ``huidige_verdeling`` (``"basislijn"``: today's money as far as known, see
+    :data:`BASELINE_KEY`; ``"gelijk_per_leerling"``: flat per pupil; or a CSV file
+    ``eenheid,bedrag`` with today's amounts of some or all units) and optionally ``stappen``:
+    the share of the way from current to target per year (default a straight line ending at 1
+    in the doeljaar). "Verevening" is not accepted here: it names the 2015-2020
+    redistribution of the zware-ondersteuning budget.
 
 Every problem is a :class:`nabij.errors.InputError` in Dutch naming the key (and, where it can
 be found, the line of the TOML file) or the row of a CSV file.
@@ -47,7 +54,37 @@ from types import MappingProxyType
 from nabij.errors import InputError, Problem
 from nabij.fund.factors import FACTORS
 
-SOURCE_KINDS = ("onderwijs", "jeugdhulp", "kinderopvang", "vervoer", "overig")
+SOURCE_KINDS = ("onderwijs", "jeugdhulp", "kinderopvang", "vervoersbesparing", "vervoer",
+                "overig")
+"""Kinds of money. ``vervoersbesparing`` is what the advice brings in from pupil transport
+(savings, e.g. from ``nabij vervoer watals``); ``vervoer`` (the whole transport budget) is
+accepted but the definition check warns about it."""
+
+SOURCE_KIND_LABELS = {
+    "onderwijs": "onderwijsondersteuning (SWV)",
+    "jeugdhulp": "jeugdhulp (gemeenten)",
+    "kinderopvang": "kinderopvang (gemeenten)",
+    "vervoersbesparing": "besparing leerlingenvervoer (gemeenten)",
+    "vervoer": "leerlingenvervoer, hele budget (gemeenten)",
+    "overig": "overig",
+}
+
+BASELINE_KEY = {
+    "onderwijs": "leerlingen", "overig": "leerlingen",
+    "jeugdhulp": "kinderen", "kinderopvang": "kinderen",
+    "vervoer": "vervoerskosten", "vervoersbesparing": "vervoerskosten",
+}
+"""Where a *national* amount of each kind sits today (the baseline) and which region
+contributes it: SWV money follows its pupils (national rate x pupils), gemeente money for
+youth care and childcare follows the children living there, transport money follows the
+modelled transport cost per gemeente. Amounts per gemeente or region are used as given."""
+
+DESIGN_YEAR = 2030
+"""Seed 002 (ONSwv, milestones): "2030: er ligt een ontwerp voor ... een inclusiefonds"."""
+FULL_EFFECT_YEAR = 2035
+"""Seed 000 ("Over de lijnen") and seed 002: the inclusive learning environment by 2035."""
+BASELINE = "basislijn"
+FLAT = "gelijk_per_leerling"
 GM_RE = re.compile(r"GM\d{4}")
 REGION_RE = re.compile(r"(PO|VO) \d{2}-\d{2}|JZ\d{2}")
 MAX_AMOUNT = 1e12
@@ -72,6 +109,7 @@ class Source:
     indexatie: float = 0.0
     herkomst: str = ""
     gemodelleerd: bool = False
+    aanname: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "per_eenheid", MappingProxyType(
@@ -104,6 +142,8 @@ class Reserve:
 
     aandeel: float = 0.0
     doelen: tuple[str, ...] = ()
+    doorbraakbudget: float = 0.0
+    """Part of the fund (<= aandeel) within the reserve earmarked as doorbraakbudget."""
 
 
 @dataclass(frozen=True)
@@ -131,9 +171,9 @@ class Formula:
 class Transition:
     """Phasing from the current distribution to the target."""
 
-    startjaar: int = 2026
-    doeljaar: int = 2035
-    huidige_verdeling: str = "verevening"
+    startjaar: int = DESIGN_YEAR
+    doeljaar: int = FULL_EFFECT_YEAR
+    huidige_verdeling: str = BASELINE
     stappen: tuple[float, ...] | None = None
 
     @property
@@ -169,10 +209,14 @@ class FundDefinition:
     def years(self) -> list[int]:
         return self.overgang.years
 
-    def total(self, year: int) -> int:
-        """The fund in ``year`` in whole euros (sum of the active sources, rounded)."""
+    def source_amounts(self, year: int) -> list[int]:
+        """Each source's amount in ``year`` in whole euros (half away from zero)."""
         start = self.overgang.startjaar
-        return euros(sum((s.amount(year, start) for s in self.bronnen), Decimal(0)))
+        return [euros(s.amount(year, start)) for s in self.bronnen]
+
+    def total(self, year: int) -> int:
+        """The fund in ``year`` in whole euros: the sum of the sources' rounded amounts."""
+        return sum(self.source_amounts(year))
 
     def reserve_amount(self, year: int) -> int:
         """The collective reserve: exactly ``aandeel`` of the fund, rounded to whole euros."""
@@ -214,8 +258,8 @@ class FundDefinition:
 _TOP = {"fonds", "bronnen", "reserve", "verdeling", "overgang"}
 _FONDS = {"naam", "omschrijving", "sectoren"}
 _BRON = {"naam", "soort", "bedrag", "per_gemeente", "per_regio", "bestand", "vanaf", "tot",
-         "indexatie", "herkomst"}
-_RESERVE = {"aandeel", "doelen"}
+         "indexatie", "herkomst", "aanname"}
+_RESERVE = {"aandeel", "doelen", "doorbraakbudget"}
 _VERDELING = {"basis", "factoren", "vloer_per_leerling", "plafond_per_leerling",
               "vloer_relatief", "plafond_relatief"}
 _OVERGANG = {"startjaar", "doeljaar", "huidige_verdeling", "stappen"}
@@ -357,6 +401,11 @@ def parse_definition(text: str, path: Path | None = None) -> FundDefinition:
         c.add(("reserve", "doelen"), "geef aan waarvoor de collectieve reserve gebruikt mag "
               "worden (bijv. acute problematiek, hoogspecialistische ondersteuning)")
 
+    doorbraak = c.number(res.get("doorbraakbudget", 0.0), ("reserve", "doorbraakbudget"),
+                         0.0, 0.99) or 0.0
+    if doorbraak > aandeel:
+        c.add(("reserve", "doorbraakbudget"), "mag niet groter zijn dan reserve.aandeel (het "
+              "doorbraakbudget is een deel van de collectieve reserve)")
     formula = _formula(c, data.get("verdeling"))
     transition = _transition(c, data.get("overgang", {}), path)
     for i, s in enumerate(bronnen):
@@ -365,7 +414,8 @@ def parse_definition(text: str, path: Path | None = None) -> FundDefinition:
     if c.problems:
         raise InputError("Fondsdefinitie is ongeldig; er is niets geschreven", c.problems)
     return FundDefinition(
-        naam=naam, bronnen=tuple(bronnen), reserve=Reserve(aandeel, tuple(doelen)),
+        naam=naam, bronnen=tuple(bronnen),
+        reserve=Reserve(aandeel, tuple(doelen), doorbraak),
         verdeling=formula, overgang=transition,
         omschrijving=c.text(fonds.get("omschrijving"), ("fonds", "omschrijving")),
         sectoren=tuple(sectoren), path=path)
@@ -416,9 +466,13 @@ def _source(c: _Checker, b: object, key: tuple, path: Path | None) -> Source | N
         tot = None if v is None else int(v)
     idx = c.number(b.get("indexatie", 0.0), key + ("indexatie",), -0.5, 0.5)
     herkomst = c.text(b.get("herkomst"), key + ("herkomst",))
+    aanname = b.get("aanname", False)
+    if not isinstance(aanname, bool):
+        c.add(key + ("aanname",), "moet true of false zijn")
     if len(c.problems) > n0:
         return None
-    return Source(naam, soort, bedrag, units, vanaf, tot, idx or 0.0, herkomst)
+    return Source(naam, soort, bedrag, units, vanaf, tot, idx or 0.0, herkomst,
+                  aanname=bool(aanname))
 
 
 def _amounts_csv(c: _Checker, name: object, key: tuple, path: Path | None) -> dict:
@@ -529,22 +583,32 @@ def _formula(c: _Checker, v: object) -> Formula:
 
 def _transition(c: _Checker, v: object, path: Path | None) -> Transition:
     v = c.table(v, ("overgang",), _OVERGANG)
-    start = c.number(v.get("startjaar", 2026), ("overgang", "startjaar"), 2000, 2100, True)
-    end = c.number(v.get("doeljaar", 2035), ("overgang", "doeljaar"), 2000, 2100, True)
-    start, end = int(start or 2026), int(end or 2035)
+    start = c.number(v.get("startjaar", DESIGN_YEAR), ("overgang", "startjaar"), 2000, 2100,
+                     True)
+    end = c.number(v.get("doeljaar", FULL_EFFECT_YEAR), ("overgang", "doeljaar"), 2000, 2100,
+                   True)
+    start, end = int(start or DESIGN_YEAR), int(end or FULL_EFFECT_YEAR)
     if end < start:
         c.add(("overgang", "doeljaar"), f"ligt voor startjaar {start}")
         end = start
-    huidig = v.get("huidige_verdeling", "verevening")
+    choices = f'"{BASELINE}", "{FLAT}" of een CSV-bestand met eenheid,bedrag'
+    huidig = v.get("huidige_verdeling", BASELINE)
+    if huidig == "bronnen":
+        huidig = BASELINE
     if not isinstance(huidig, str) or not huidig:
-        c.add(("overgang", "huidige_verdeling"), 'moet "verevening", "bronnen" of een '
-              "CSV-bestand zijn")
-        huidig = "verevening"
-    elif huidig not in ("verevening", "bronnen"):
+        c.add(("overgang", "huidige_verdeling"), f"moet {choices} zijn")
+        huidig = BASELINE
+    elif huidig == "verevening":
+        c.add(("overgang", "huidige_verdeling"), '"verevening" heet de herverdeling van het '
+              "budget zware ondersteuning in 2015-2020 en is geen vergelijkingsmaatstaf; "
+              f'gebruik "{FLAT}" voor een gelijk bedrag per leerling of "{BASELINE}" voor het '
+              "geld van nu")
+        huidig = BASELINE
+    elif huidig not in (BASELINE, FLAT):
         file = (path.parent / huidig) if path else Path(huidig)
         if not file.is_file():
             c.add(("overgang", "huidige_verdeling"), f"bestand {file} bestaat niet; gebruik "
-                  '"verevening", "bronnen" of een CSV-bestand met eenheid,bedrag')
+                  + choices)
         huidig = str(file)
     stappen = None
     if "stappen" in v:

@@ -18,7 +18,15 @@ factor             mass per PC4 area
 ``landelijk``      pupils x (stedelijkheid - 1) / 4  (sparsity: 1 for not urban)
 ``speciaal``       pupils of the area in SBO, SO and VSO (from flows)
 ``reisafstand``    one-way km travelled by the area's SBO/SO/VSO pupils (flows x road km)
+``kinderen``       children of school age living in the area (CBS ``kinderen_po`` and/or
+                   ``kinderen_vo`` by the fund's sectors; observed population, not flows)
 =================  ==========================================================================
+
+Each factor has a *basis*: ``populatie`` (population and context: who lives there) or
+``voorziening`` (``speciaal``, ``reisafstand``: money follows today's use of special schools
+and the distances to them). The advice "Over de lijnen" wants to move from
+*voorzieningsbekostiging* to *populatiebekostiging* and prevention, so the definition check and
+the report label the second kind and show the share of the money that follows it.
 
 Missing context values (``stedelijkheid``, ``aandeel_*`` may be empty) are filled with the
 pupil-weighted mean of the gemeente, else of the country; the number filled is reported.
@@ -40,6 +48,12 @@ from nabij.tables import PO_TYPES, VO_TYPES
 SPECIAL_TYPES: tuple[str, ...] = ("SBO", "SO", "VSO")
 
 
+POPULATION = "populatie"
+PROVISION = "voorziening"
+PROVISION_LABEL = "voorzieningsbekostiging"
+"""How users read a provision-based factor: money follows current provision."""
+
+
 @dataclass(frozen=True)
 class Factor:
     """A context factor: Dutch label, unit of its intensity and whether it rests on flows."""
@@ -49,6 +63,12 @@ class Factor:
     unit: str
     description: str
     from_flows: bool
+    basis: str = "populatie"
+
+    @property
+    def provision_based(self) -> bool:
+        """True for factors that pay for current provision (voorzieningsbekostiging)."""
+        return self.basis == PROVISION
 
 
 FACTORS: dict[str, Factor] = {
@@ -68,10 +88,13 @@ FACTORS: dict[str, Factor] = {
                False),
         Factor("speciaal", "Speciaal onderwijs", "aandeel",
                "leerlingen die naar SBO, SO of VSO gaan (gemodelleerd uit leerlingstromen)",
-               True),
+               True, PROVISION),
         Factor("reisafstand", "Reisafstand speciaal onderwijs", "km per leerling",
                "enkele-reis-kilometers van leerlingen naar SBO, SO en VSO (gemodelleerd)",
-               True),
+               True, PROVISION),
+        Factor("kinderen", "Kinderen (schoolleeftijd)", "kinderen per leerling",
+               "kinderen van schoolleeftijd die er wonen (CBS: 4-11 jaar voor PO, 12-17 voor "
+               "VO)", False),
     )
 }
 """All factors a fund definition may weigh, by key."""
@@ -181,6 +204,7 @@ def factor_masses(
     Returns the frame (index pc4, columns ``leerlingen`` + factor keys) and the number of
     PC4 areas whose context value was filled in, per factor.
     """
+    sectors = tuple(sectors)
     pc4 = atlas.pc4
     pupils = pupils_by_pc4(atlas, sectors)
     n = pupils.to_numpy()
@@ -199,6 +223,11 @@ def factor_masses(
     pp, lv = trips["pc4_pos"].to_numpy(), trips["leerlingen"].to_numpy(float)
     out["speciaal"] = np.bincount(pp, weights=lv, minlength=len(out))
     out["reisafstand"] = np.bincount(pp, weights=lv * trips["km"].to_numpy(), minlength=len(out))
+    kids = np.zeros(len(out))
+    for sector, col in (("PO", "kinderen_po"), ("VO", "kinderen_vo")):
+        if sector in tuple(sectors) and col in pc4:
+            kids += pd.to_numeric(pc4[col], errors="coerce").fillna(0.0).to_numpy(float)
+    out["kinderen"] = kids
     return out, filled
 
 
