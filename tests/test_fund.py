@@ -232,7 +232,8 @@ def test_example_definition_is_valid():
     assert "Over de lijnen" in text and "Inclusief onderwijs 2035" not in text
     assert "/work" not in text and "FIGURES.md" in text and "verevening" not in text
     for b in d.bronnen:  # every amount says where it comes from
-        assert "FIGURES.md sectie" in b.herkomst or "aanname van dit voorbeeld" in b.herkomst.lower()
+        said = b.herkomst.lower()
+        assert "figures.md sectie" in said or "aanname van dit voorbeeld" in said
         assert b.aanname == ("aanname" in b.herkomst.lower())
     assert [f for f in check_definition(d) if f.level == "waarschuwing"] == []
 

@@ -131,3 +131,29 @@ MONITOR_SIGNAL_MIN_CHANGE: float = 0.05
 """Fraction. The thuiszitters warning fires when a thuiszitters rate falls by more than this
 share from the previous period while the vrijstellingen beside it rise by more than this share.
 Aanname van nabij: smaller moves are within the noise of small counts."""
+
+# -- inclusiefonds ----------------------------------------------------------------------------
+
+FUND_DESIGN_YEAR: int = 2030
+"""Year. First year of a fund's transition path (``[overgang] startjaar``).
+
+Source: seeds/002 (ONSwv, mijlpalen): "2030: Er ligt een ontwerp voor een resultaatverplichtend
+overleg en een inclusiefonds met een implementatieplan"."""
+
+FUND_FULL_EFFECT_YEAR: int = 2035
+"""Year. The doeljaar in which the target distribution holds in full (``[overgang] doeljaar``).
+
+Source: seeds/000 ("Over de lijnen": a inclusive learning environment by 2035) and seeds/002
+(2035: "één resultaatverplichtend en regisserend bestuurlijk orgaan dat vanuit een
+inclusiefonds stuurt")."""
+
+FUND_REGIONS: str = "swv-po"
+"""The regions that each hold a fund when the user names none: today's SWV PO areas as the
+regions of the resultaatverplichtende overleggen (seeds/000, advies 2a: the SWV sets up the
+overleg). Reason: the status quo is the division every party knows; pass a scenario's CSV with
+``--regio indeling:<bestand>`` to see another."""
+
+FUND_UNITS: str = "gemeente"
+"""The inclusieve leeromgevingen a regional fund is distributed over when the user names none:
+the gemeente (or its part inside the region). Reason: the smallest unit with observed context
+data and a party (the gemeente) that takes part in the overleg."""

@@ -27,7 +27,10 @@ def _optional_fund(atlas, step):
     except ImportError:
         pass
     else:
-        fund = allocate(load_definition(EXAMPLE), atlas, "gemeente")
+        from nabij.defaults import FUND_REGIONS, FUND_UNITS
+
+        # one fund per region of today's SWV PO (the overleg regions), as the advice designs it
+        fund = allocate(load_definition(EXAMPLE), atlas, FUND_UNITS, regions=FUND_REGIONS)
     step("leerlingenvervoer doorrekenen")
     try:
         from nabij.transport import transport_costs

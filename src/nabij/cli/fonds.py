@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from nabij.cli.progress import console
+from nabij.defaults import FUND_REGIONS, FUND_UNITS
 from nabij.errors import InputError
 from nabij.privacy import DEFAULT_THRESHOLD
 
@@ -65,7 +66,7 @@ def transport_cost_if_needed(definition, atlas):
     return per.set_index("gemeente")["kosten"]
 
 
-def run_fund(definition, atlas, niveau: str = "gemeente", regio: str = "swv-po",
+def run_fund(definition, atlas, niveau: str = FUND_UNITS, regio: str = FUND_REGIONS,
              huidig: Path | None = None, besparing: Path | None = None,
              besparing_vanaf: int | None = None, drempel: int = DEFAULT_THRESHOLD):
     """The fund allocation behind 'nabij fonds verdeel' (also used by the demo)."""
@@ -93,8 +94,8 @@ def verdeel(
     definitie: Path = typer.Option(..., "--definitie", "-d",
                                    help="Fondsdefinitie (TOML); zie 'nabij fonds voorbeeld'."),
     out: Path = typer.Option(..., "--out", "-o", help="Map voor CSV, XLSX en JSON."),
-    regio: str = typer.Option("swv-po", "--regio", help=REGIO_HELP),
-    niveau: str = typer.Option("gemeente", "--niveau", help=NIVEAU_HELP),
+    regio: str = typer.Option(FUND_REGIONS, "--regio", help=REGIO_HELP),
+    niveau: str = typer.Option(FUND_UNITS, "--niveau", help=NIVEAU_HELP),
     huidig: Path = typer.Option(None, "--huidig",
                                 help="CSV met bedragen van nu (eenheid,bedrag) voor de "
                                 "eenheden die u kent; de andere houden de gemodelleerde "

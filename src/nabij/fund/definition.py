@@ -51,6 +51,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from types import MappingProxyType
 
+from nabij.defaults import FUND_DESIGN_YEAR, FUND_FULL_EFFECT_YEAR
 from nabij.errors import InputError, Problem
 from nabij.fund.factors import FACTORS
 
@@ -79,10 +80,8 @@ contributes it: SWV money follows its pupils (national rate x pupils), gemeente 
 youth care and childcare follows the children living there, transport money follows the
 modelled transport cost per gemeente. Amounts per gemeente or region are used as given."""
 
-DESIGN_YEAR = 2030
-"""Seed 002 (ONSwv, milestones): "2030: er ligt een ontwerp voor ... een inclusiefonds"."""
-FULL_EFFECT_YEAR = 2035
-"""Seed 000 ("Over de lijnen") and seed 002: the inclusive learning environment by 2035."""
+DESIGN_YEAR = FUND_DESIGN_YEAR
+FULL_EFFECT_YEAR = FUND_FULL_EFFECT_YEAR
 BASELINE = "basislijn"
 FLAT = "gelijk_per_leerling"
 GM_RE = re.compile(r"GM\d{4}")

@@ -43,6 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from nabij.atlas.distance import DistanceModel, StraightLineDetour
+from nabij.sectors import AGE_COLUMNS
 from nabij.tables import PO_TYPES, VO_TYPES
 
 SPECIAL_TYPES: tuple[str, ...] = ("SBO", "SO", "VSO")
@@ -224,7 +225,7 @@ def factor_masses(
     out["speciaal"] = np.bincount(pp, weights=lv, minlength=len(out))
     out["reisafstand"] = np.bincount(pp, weights=lv * trips["km"].to_numpy(), minlength=len(out))
     kids = np.zeros(len(out))
-    for sector, col in (("PO", "kinderen_po"), ("VO", "kinderen_vo")):
+    for sector, col in AGE_COLUMNS.items():
         if sector in tuple(sectors) and col in pc4:
             kids += pd.to_numeric(pc4[col], errors="coerce").fillna(0.0).to_numpy(float)
     out["kinderen"] = kids

@@ -70,7 +70,8 @@ SEP = "\x1f"
 class FundResult:
     """Everything an allocation produced; tables have Dutch column names for export.
 
-    ``regios`` (per region and year), ``bijdragen`` (per region, source and year) and the
+    ``regios`` (per region and year), ``bronnen`` (per source: kind, term, who contributes,
+    provenance), ``bijdragen`` (per region and source, one column per year) and the
     national ``jaren`` (the sum over the regions) describe the funds; ``verdeling``,
     ``effect``, ``toelichting``, ``factoren`` and ``gevoeligheid`` have one row per
     leeromgeving (column ``regio`` + ``eenheid``).
@@ -81,6 +82,7 @@ class FundResult:
     regions: Units
     jaren: pd.DataFrame
     regios: pd.DataFrame
+    bronnen: pd.DataFrame
     bijdragen: pd.DataFrame
     verdeling: pd.DataFrame
     effect: pd.DataFrame
@@ -91,8 +93,8 @@ class FundResult:
     notes: list[str]
     threshold: int = DEFAULT_THRESHOLD
 
-    TABLES = ("jaren", "regios", "bijdragen", "gewichten", "verdeling", "effect", "toelichting",
-              "factoren", "gevoeligheid")
+    TABLES = ("jaren", "regios", "bronnen", "bijdragen", "gewichten", "verdeling", "effect",
+              "toelichting", "factoren", "gevoeligheid")
 
     @property
     def doeljaar(self) -> int:
@@ -333,17 +335,22 @@ class _Engine:
                      "voorzieningsbekostiging", "overgang", "basisbedrag_per_leerling",
                      "bronnen", "fondsen"]]
 
-        bij = []
+        bij, src_rows = [], []
         for s, src in enumerate(d.bronnen):
             label = "aanname" if src.aanname else (
                 MODELLED if (src.gemodelleerd or not src.per_eenheid) else "opgegeven")
-            for y in years:
-                bij.append(pd.DataFrame({
-                    "regio": p.regions, "regio_naam": self.rnames, "bron": src.naam,
-                    "soort": SOURCE_KIND_LABELS.get(src.soort, src.soort),
-                    "bijdrager": contributor(src), "jaar": y, "bedrag": contrib[y][s],
-                    "herkomst": label}))
+            src_rows.append({"bron": src.naam, "soort": SOURCE_KIND_LABELS.get(src.soort,
+                                                                                src.soort),
+                             "vanaf": src.vanaf or years[0], "tot": src.tot or years[-1],
+                             "tijdelijk": "ja" if src.tot else "nee",
+                             "bedrag_doeljaar": d.source_amounts(years[-1])[s],
+                             "bijdrager": contributor(src), "herkomst": label,
+                             "toelichting": " ".join(src.herkomst.split())})
+            bij.append(pd.DataFrame({"regio": p.regions, "regio_naam": self.rnames,
+                                     "bron": src.naam, "soort": src_rows[-1]["soort"]}
+                                    | {f"bedrag_{y}": contrib[y][s] for y in years}))
         bijdragen = pd.concat(bij, ignore_index=True) if bij else pd.DataFrame()
+        bronnen = pd.DataFrame(src_rows)
 
         common = {"regio": p.region, "regio_naam": np.array(
             [self.rnames[i] for i in np.searchsorted(p.regions, p.region)], dtype=object),
@@ -402,7 +409,7 @@ class _Engine:
         })
         gevoel = pd.concat(sens, ignore_index=True) if sens else pd.DataFrame(
             columns=["regio", "eenheid", "naam", "gewicht"])
-        return {"jaren": jaren, "regios": regios, "bijdragen": bijdragen,
+        return {"jaren": jaren, "regios": regios, "bronnen": bronnen, "bijdragen": bijdragen,
                 "verdeling": verdeling, "effect": effect, "toelichting": toel,
                 "factoren": fac, "gevoeligheid": gevoel, "gewichten": gew}
 

@@ -14,6 +14,7 @@ from html import escape
 
 import pandas as pd
 
+from nabij.fund.factors import PROVISION_LABEL
 from nabij.privacy import DEFAULT_THRESHOLD, format_count, is_suppressed, suppress_label
 
 GEM = '<span class="label-gem">gemodelleerd</span>'
@@ -120,72 +121,178 @@ def render_fund_section(fund_result, transport_result, threshold: int = DEFAULT_
 
 
 def _fund_html(r, threshold: int, top: int) -> str:
+    """The fund: national sum, sources, formula, per region, winners/losers, details."""
     d = r.definition
     s = r.summary()
     out = ["<h3>Inclusiefonds: " + escape(d.naam) + "</h3>"]
     if d.omschrijving:
         out.append(f"<p>{escape(' '.join(d.omschrijving.split()))}</p>")
+    funds = (f"{s['fondsen']} regionale fondsen, één per {escape(s['regio'])}: elk gevuld door "
+             "de bijdragen van de eigen partijen, met een eigen collectieve reserve, verdeeld "
+             f"over de eigen leeromgevingen ({escape(s['niveau'])})" if r.regional
+             else f"één landelijk fonds, verdeeld per {escape(s['niveau'])}")
     out.append(
-        f"<p>Verdeling per {escape(s['niveau'])} ({s['eenheden']} eenheden), van "
-        f"{d.years[0]} naar de doelverdeling in {s['doeljaar']}. In {s['doeljaar']} is het fonds "
-        f"{eur(s['fonds_doeljaar'])}, waarvan {eur(s['reserve_doeljaar'])} collectief blijft en "
-        f"{eur(s['te_verdelen_doeljaar'])} wordt verdeeld. Leerlingaantallen per eenheid komen uit "
-        f"de leerlingstromen van de atlas en zijn {GEM}; daarmee ook de verdeling.</p>")
+        f"<p>Het advies 'Over de lijnen' verbindt een inclusiefonds aan elk "
+        f"resultaatverplichtend overleg. Hier: {funds}. Overgang van het geld van nu naar de "
+        f"doelverdeling van {d.years[0]} tot {s['doeljaar']}. In {s['doeljaar']} is de "
+        f"landelijke som {eur(s['fonds_doeljaar'])}, waarvan {eur(s['reserve_doeljaar'])} "
+        f"collectief blijft (met {eur(s['doorbraakbudget_doeljaar'])} doorbraakbudget) en "
+        f"{eur(s['te_verdelen_doeljaar'])} wordt verdeeld. Leerlingaantallen komen uit de "
+        f"leerlingstromen van de atlas en zijn {GEM}; daarmee ook de verdeling.</p>")
     out.append(_table(
-        "Fonds, collectieve reserve en te verdelen bedrag per jaar",
-        ["Jaar", "Fonds", "Reserve", "Te verdelen", "Overgang naar doel",
-         "Basisbedrag per leerling"],
-        ([_t(j.jaar), _c(eur(j.fonds)), _c(eur(j.reserve)), _c(eur(j.te_verdelen)),
-          _c(pct(100 * j.overgang, 0)), _c(eur(j.basisbedrag_per_leerling))]
+        "Landelijke som van de fondsen per jaar (som van alle regio's)",
+        ["Jaar", "Fonds (som bronnen)", "Reserve", "Doorbraakbudget", "Te verdelen",
+         "Overgang naar doel"],
+        ([_t(j.jaar), _c(eur(j.fonds)), _c(eur(j.reserve)), _c(eur(j.doorbraakbudget)),
+          _c(eur(j.te_verdelen)), _c(pct(100 * j.overgang, 0))]
          for j in r.jaren.itertuples())))
+    out.append(_sources_table(r))
+    out.append(_formula_html(r, s))
+    out.append(_regions_table(r, threshold))
+    out.append(_winners_html(r, s, threshold, top))
+    if len(r.gevoeligheid):
+        out.append(_sensitivity_table(r))
+    out.append(_region_details(r, threshold))
     if d.reserve.doelen:
-        out.append(f"<p>De collectieve reserve ({pct(100 * d.reserve.aandeel)} van het fonds) is "
-                   "bedoeld voor:</p><ul>"
+        out.append(f"<p>Het collectieve deel ({pct(100 * d.reserve.aandeel)} van elk "
+                   "regiofonds) is bedoeld voor:</p><ul>"
                    + "".join(f"<li>{escape(x)}</li>" for x in d.reserve.doelen) + "</ul>")
-    out.append(_table(
-        "Bronnen van het fonds (bedrag per jaar, vóór indexatie)",
-        ["Bron", "Soort", "Bedrag", "Looptijd"],
-        ([_t(b.naam), _t(b.soort), _c(eur(float(b.total))),
-          _t(f"{b.vanaf or d.years[0]}–{b.tot or d.years[-1]}")] for b in d.bronnen)))
-    out.append(_table(
-        f"Verdeelformule: gewichten en budget per onderdeel in {s['doeljaar']}",
-        ["Onderdeel", "Aandeel", f"Budget {s['doeljaar']}", "Landelijk gemiddelde",
+    out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in r.notes) + "</ul>")
+    return "\n".join(out)
+
+
+def _sources_table(r) -> str:
+    y = r.doeljaar
+    rows = [[_t(x.bron), _t(x.soort), _c(eur(x.bedrag_doeljaar)),
+             _t(f"{x.vanaf}–{x.tot}" + (" (tijdelijk)" if x.tijdelijk == "ja" else "")),
+             _t(x.herkomst), _t(x.bijdrager)] for x in r.bronnen.itertuples()]
+    return _table(f"Bronnen van de fondsen in {y} (landelijke som) en hoe ze over de regio's "
+                  "komen", ["Bron", "Soort", f"Bedrag {y}", "Looptijd", "Herkomst",
+                            "Toerekening aan de regio's"], rows)
+
+
+def _formula_html(r, s: dict) -> str:
+    y = s["doeljaar"]
+    out = [_table(
+        f"Verdeelformule: gewichten, grondslag en budget per onderdeel in {y}",
+        ["Onderdeel", "Grondslag", "Aandeel", f"Budget {y}", "Landelijk gemiddelde",
          "Eenheid"],
-        ([_t(g.label), _c(pct(100 * g.aandeel)), _c(eur(g.budget_doeljaar)),
+        ([_t(g.label), _t(g.grondslag), _c(pct(100 * g.aandeel)), _c(eur(g.budget_doeljaar)),
           _c(num(g.landelijk_gemiddelde, 3)), _t(g.eenheid_waarde)]
-         for g in r.gewichten.itertuples())))
+         for g in r.gewichten.itertuples()))]
+    share = s["aandeel_voorzieningsbekostiging"]
+    if share > 0:
+        prov = r.gewichten[r.gewichten["grondslag"] == PROVISION_LABEL]["label"].tolist()
+        out.append(
+            f'<p class="let-op"><strong>Voorzieningsbekostiging:</strong> '
+            f"{pct(100 * share)} van het te verdelen bedrag volgt "
+            f"{escape(', '.join(prov))}: het geld gaat naar waar nu veel leerlingen naar het "
+            "speciaal onderwijs gaan of ver reizen. Het advies wil van voorzieningsbekostiging "
+            "naar populatiebekostiging en preventie. Per regio staat het bedrag in de "
+            "tabel hieronder.</p>")
+    else:
+        out.append("<p>Geen voorzieningsbekostiging: alle factoren zijn populatie- en "
+                   "omgevingsfactoren (0 % van het geld volgt het huidige gebruik van "
+                   "speciaal onderwijs).</p>")
+    return "\n".join(out)
+
+
+def _regions_table(r, threshold: int) -> str:
+    y = r.doeljaar
+    reg = r.regios[r.regios["jaar"] == y]
+    e = r.effect
+    win = e[e["uitkomst"] == "wint"].groupby("regio").size()
+    lose = e[e["uitkomst"] == "verliest"].groupby("regio").size()
+    b = r.bijdragen
+    kinds = list(dict.fromkeys(b["soort"])) if len(b) else []
+    contrib = b.pivot_table(index="regio", columns="soort", values=f"bedrag_{y}",
+                            aggfunc="sum") if len(b) else pd.DataFrame()
+    rows = []
+    for x in reg.itertuples():
+        share = x.voorzieningsbekostiging / x.te_verdelen if x.te_verdelen else 0.0
+        rows.append([_t(f"{x.naam} ({x.regio})" if x.naam != x.regio else x.regio),
+                     _count(x.leerlingen, threshold), _c(eur(x.fonds))]
+                    + [_c(eur(contrib.at[x.regio, k] if k in contrib.columns
+                              and x.regio in contrib.index else 0)) for k in kinds]
+                    + [_c(eur(x.reserve)), _c(eur(x.doorbraakbudget)), _c(eur(x.te_verdelen)),
+                       _c(num(win.get(x.regio, 0))), _c(num(lose.get(x.regio, 0))),
+                       _c(pct(100 * share))])
+    head = (["Regio", "Leerlingen", f"Fonds {y}"] + [f"waarvan {escape(k)}" for k in kinds]
+            + ["Reserve", "Doorbraakbudget", "Te verdelen", "Winnaars", "Verliezers",
+               "Voorzienings&shy;bekostiging"])
+    what = "Fonds per regio" if r.regional else "Het landelijke fonds"
+    return _table(f"{what} in {y}: bijdragen van de partijen, reserve, winnaars en "
+                  "verliezers t.o.v. de basislijn, aandeel voorzieningsbekostiging (gemodelleerd)",
+                  head, rows)
+
+
+def _winners_html(r, s: dict, threshold: int, top: int) -> str:
+    y = s["doeljaar"]
     e = r.effect.sort_values("verschil_per_leerling", ascending=False, kind="stable")
     ok = ~e["leerlingen"].map(lambda v: is_suppressed(v, threshold))
     win = e[ok & (e["verschil"] > 0)].head(top)
     lose = e[ok & (e["verschil"] < 0)].sort_values("verschil_per_leerling").head(top)
-    head = ["Eenheid", "Leerlingen", "Huidig", f"Doel {s['doeljaar']}", "Verschil",
-            "Verschil per leerling", "Verschil (%)"]
+    head = ["Leeromgeving", "Regio", "Leerlingen", "Basislijn", f"Doel {y}", "Verschil",
+            "Verschil per leerling", "Verschil (%)", "T.o.v. gelijk per leerling"]
 
     def rows(df: pd.DataFrame):
         for x in df.itertuples():
-            yield [_t(f"{x.naam} ({x.eenheid})"), _count(x.leerlingen, threshold),
+            yield [_t(f"{x.naam} ({x.eenheid})"), _t(x.regio), _count(x.leerlingen, threshold),
                    _c(eur(x.huidig)), _c(eur(x.doel)), _c(eur(x.verschil)),
-                   _per(x.verschil_per_leerling, x.leerlingen, threshold), _c(pct(x.verschil_pct))]
+                   _per(x.verschil_per_leerling, x.leerlingen, threshold),
+                   _c(pct(x.verschil_pct)), _c(eur(x.verschil_met_gelijk_per_leerling))]
 
-    out.append(f"<p>Effect in {s['doeljaar']} ten opzichte van de huidige verdeling: "
-               f"{s['winnaars']} eenheden gaan erop vooruit, {s['verliezers']} achteruit "
-               f"({GEM}). De volledige tabellen staan in de Excel-export.</p>")
+    out = [f"<p>Effect in {y} ten opzichte van de basislijn (het geld van nu zoals het bekend "
+           f"is, {GEM}, per regio geschaald naar het te verdelen bedrag): {s['winnaars']} "
+           f"leeromgevingen gaan erop vooruit, {s['verliezers']} achteruit. De laatste kolom "
+           "vergelijkt met 'gelijk per leerling' (elke leerling in de regio hetzelfde bedrag). "
+           "De volledige tabellen staan in de Excel-export.</p>"]
     if len(win):
-        out.append(_table("Grootste stijgers per leerling (gemodelleerd)", head, rows(win)))
+        out.append(_table("Grootste stijgers per leerling t.o.v. de basislijn (gemodelleerd)",
+                          head, rows(win)))
     if len(lose):
-        out.append(_table("Grootste dalers per leerling (gemodelleerd)", head, rows(lose)))
-    if len(r.gevoeligheid):
-        g = r.gevoeligheid
-        label = dict(zip(r.gewichten["onderdeel"], r.gewichten["label"], strict=False))
-        srows = []
-        for k, grp in g.groupby("gewicht", sort=False):
-            srows.append([_t(label.get(k, k)), _c(eur(grp["plus10"].max())),
-                          _c(eur(grp["plus10"].min())), _c(pct(grp["plus10_pct"].abs().max(), 2)),
-                          _c(num((grp["plus10_pct"].abs() > 1).sum()))])
-        out.append(_table("Gevoeligheid: gewicht 10 % hoger (andere gewichten gelijk)",
-                          ["Gewicht", "Grootste stijging", "Grootste daling",
-                           "Grootste verandering", "Eenheden > 1 % veranderd"], srows))
-    out.append("<ul>" + "".join(f"<li>{escape(n)}</li>" for n in r.notes) + "</ul>")
+        out.append(_table("Grootste dalers per leerling t.o.v. de basislijn (gemodelleerd)",
+                          head, rows(lose)))
+    return "\n".join(out)
+
+
+def _sensitivity_table(r) -> str:
+    g = r.gevoeligheid
+    label = dict(zip(r.gewichten["onderdeel"], r.gewichten["label"], strict=False))
+    srows = []
+    for k, grp in g.groupby("gewicht", sort=False):
+        srows.append([_t(label.get(k, k)), _c(eur(grp["plus10"].max())),
+                      _c(eur(grp["plus10"].min())), _c(pct(grp["plus10_pct"].abs().max(), 2)),
+                      _c(num((grp["plus10_pct"].abs() > 1).sum()))])
+    return _table("Gevoeligheid: gewicht 10 % hoger (andere gewichten gelijk)",
+                  ["Gewicht", "Grootste stijging", "Grootste daling", "Grootste verandering",
+                   "Leeromgevingen > 1 % veranderd"], srows)
+
+
+def _region_details(r, threshold: int) -> str:
+    """Per region (folded): its leeromgevingen from the baseline through every year."""
+    years = r.definition.years
+    v = r.verdeling.pivot_table(index=["regio", "eenheid"], columns="jaar", values="bedrag",
+                                aggfunc="sum")
+    e = r.effect.set_index(["regio", "eenheid"])
+    reg = r.regios[r.regios["jaar"] == r.doeljaar].set_index("regio")
+    out = [f"<h4>Overgangspad per {'regio' if r.regional else 'fonds'}</h4>",
+           "<p>Per leeromgeving: de basislijn, het bedrag in elk jaar van de overgang en het "
+           f"doel in {r.doeljaar} ({GEM}).</p>"]
+    for code, grp in e.groupby(level="regio", sort=True):
+        name = reg.at[code, "naam"] if code in reg.index else code
+        rows = []
+        for (rc, unit), x in grp.sort_values("verschil_per_leerling", ascending=False).iterrows():
+            path = [_c(eur(v.at[(rc, unit), y])) if (rc, unit) in v.index else _c("–")
+                    for y in years]
+            rows.append([_t(f"{x['naam']} ({unit})"), _count(x["leerlingen"], threshold),
+                         _c(eur(x["huidig"]))] + path
+                        + [_per(x["verschil_per_leerling"], x["leerlingen"], threshold)])
+        out.append(f"<details><summary>{escape(str(name))}</summary>")
+        out.append(_table(f"{name}: overgang per leeromgeving",
+                          ["Leeromgeving", "Leerlingen", "Basislijn"]
+                          + [str(y) for y in years] + ["Verschil per leerling"], rows))
+        out.append("</details>")
     return "\n".join(out)
 
 
