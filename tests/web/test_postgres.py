@@ -25,8 +25,19 @@ def test_web_suite_on_postgresql(tmp_path):
     env = dict(os.environ, NABIJ_DATABASE_URL=URL, NABIJ_DATA_DIR=str(tmp_path))
     env.pop("NABIJ_TEST_POSTGRES_URL")
     r = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/web", "-q", "-x", "-p", "no:cacheprovider",
+        [sys.executable, "-m", "pytest", "tests/web", "-o", "addopts=", "-q", "-x", "-p",
+         "no:cacheprovider",
          "-m", "not browser", "--create-db"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert " passed" in r.stdout and " failed" not in r.stdout
+
+
+@pytest.mark.django_db
+def test_the_configured_database_is_the_one_in_use():
+    """Guards the subprocess run above: NABIJ_DATABASE_URL really selects PostgreSQL."""
+    from django.db import connection
+
+    url = os.environ.get("NABIJ_DATABASE_URL", "")
+    expected = "postgresql" if url.startswith("postgres") else "sqlite"
+    assert connection.vendor == expected

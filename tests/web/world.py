@@ -73,7 +73,7 @@ def _region(division, key: str) -> RegionObjects:
     item = AgendaItem.objects.create(meeting=meeting, kind="oogo", title=f"OOGO GEHEIM-{key}")
     agreement = Agreement.objects.create(
         region=region, meeting=meeting, title=f"Afspraak GEHEIM-{key}", owner=gem,
-        deadline=today - timedelta(days=5), status="open", indicator="delen", target=1.0)
+        deadline=today - timedelta(days=5), status="open", indicator="maatstaf:delen", target=1.0)
     agreement.parties.set([swv, gem])
     esc = Escalation.objects.create(agreement=agreement, escalated_to="Bestuur",
                                     reason=f"Reden GEHEIM-{key}", decision="Doorzetten")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from nabij.web.overleg.indicators import catalogue, choices
 from nabij.web.overleg.models import AgendaItem, Agreement, Escalation, Meeting, Vision
 from nabij.web.regio.forms import AccessibleModelForm
+from nabij.web.regio.indicators import catalogue, choices
 from nabij.web.regio.models import Organisation
 
 

@@ -10,6 +10,7 @@ from nabij.web.overleg.models import Agreement, Meeting
 from nabij.web.overleg.rules import is_overdue
 from nabij.web.overleg.status import agreement_rows, warnings_for
 from nabij.web.regio.access import has_role, visible
+from nabij.web.regio.aggregates import CountTable
 from nabij.web.regio.registry import SearchHit
 
 
@@ -27,16 +28,20 @@ def region_panel(request, region) -> str | None:
         "indicator_rows": rows}, request=request)
 
 
-def region_counts(region) -> list[tuple[str, int]]:
-    """Counts for the aggregate view (suppressed by the caller)."""
+def region_counts(region) -> list[CountTable]:
+    """Count tables for the aggregate view (published by the caller)."""
     today = timezone.localdate()
     ags = list(Agreement.objects.filter(region=region).values_list("deadline", "status"))
-    out = [("Vergaderingen", Meeting.objects.filter(region=region).count()),
-           ("Afspraken", len(ags))]
-    for key, label in Agreement.Status.choices:
-        out.append((f"Afspraken met status '{label}'", sum(s == key for _, s in ags)))
-    out.append(("Afspraken over de deadline", sum(is_overdue(today, d, s) for d, s in ags)))
-    return out
+    meetings = list(Meeting.objects.filter(region=region).values_list("date", flat=True))
+    return [
+        CountTable("Vergaderingen", [("Gehouden", sum(d < today for d in meetings)),
+                                     ("Gepland", sum(d >= today for d in meetings))]),
+        CountTable("Afspraken naar status", [(label, sum(s == key for _, s in ags))
+                                             for key, label in Agreement.Status.choices]),
+        CountTable("Afspraken over de deadline",
+                   [("Over de deadline", sum(is_overdue(today, d, s) for d, s in ags))],
+                   with_total=False),
+    ]
 
 
 def search(user, q: str) -> list[SearchHit]:

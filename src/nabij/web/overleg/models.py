@@ -90,7 +90,8 @@ class Vision(models.Model):
 
 class Agreement(models.Model):
     """A binding agreement with a measurable result: an indicator with a target, or a
-    concrete deliverable (enforced in :meth:`clean` and by a database constraint)."""
+    concrete deliverable. A check constraint enforces it in the database; Django validates the
+    same constraint in ``full_clean`` (forms), with the Dutch :data:`MEASURABLE_MESSAGE`."""
 
     class Status(models.TextChoices):
         OPEN = "open", "open"
@@ -136,9 +137,6 @@ class Agreement(models.Model):
         return self.title
 
     def clean(self) -> None:
-        has_indicator = bool(self.indicator) and self.target is not None
-        if not has_indicator and not self.deliverable.strip():
-            raise ValidationError(MEASURABLE_MESSAGE, code="meetbaar")
         if self.indicator and self.target is None:
             raise ValidationError({"target": "Geef een streefwaarde bij de gekozen indicator."})
 

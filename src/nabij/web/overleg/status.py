@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from nabij.web.overleg import rules
-from nabij.web.overleg.indicators import catalogue
 from nabij.web.overleg.models import AgendaItem, Agreement, Escalation, Meeting
+from nabij.web.regio.indicators import catalogue
 
 
 def warnings_for(region, today: date) -> list[rules.Warning]:

@@ -1,33 +1,64 @@
-"""Aggregates a lezer may see, suppressed through the one privacy path (``nabij.privacy``)."""
+"""Aggregates a lezer may see, published through the one privacy path (``nabij.privacy``):
+counts below the threshold hidden, with complementary suppression where a total is shown."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from nabij.privacy import DEFAULT_THRESHOLD, suppress_counts
+from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values
 from nabij.web.regio.registry import AGGREGATES
 
 
-def region_aggregates(region, threshold: int = DEFAULT_THRESHOLD) -> list[tuple[str, str]]:
-    """(label, shown value) of every registered count for ``region``; small counts suppressed."""
-    rows: list[tuple[str, float]] = [("Partijen in het overleg", region.parties.count())]
+@dataclass(frozen=True)
+class CountTable:
+    """Counts to publish; ``with_total``: the table's total is shown too."""
+
+    caption: str
+    rows: list[tuple[str, int]]
+    with_total: bool = True
+
+
+@dataclass(frozen=True)
+class ShownTable:
+    caption: str
+    rows: list[tuple[str, str]]
+    total: str | None
+
+
+def region_aggregates(region, threshold: int = DEFAULT_THRESHOLD) -> list[ShownTable]:
+    """Every registered count table of ``region`` as published."""
+    from django.db.models import Count
+
+    from nabij.web.regio.roles import Category
+
+    labels = dict(Category.choices)
+    by_cat = dict(region.parties.values_list("organisation__category")
+                  .annotate(n=Count("id")).values_list("organisation__category", "n"))
+    tables = [CountTable("Partijen in het overleg, naar soort",
+                         [(labels[c], int(by_cat.get(c, 0))) for c in labels])]
     for func in AGGREGATES:
-        rows += list(func(region))
-    return suppressed_rows(rows, threshold)
+        tables += list(func(region))
+    return [published_table(t, threshold) for t in tables]
 
 
-def suppressed_rows(rows: list[tuple[str, float]], threshold: int = DEFAULT_THRESHOLD
-                    ) -> list[tuple[str, str]]:
-    """Counts -> shown text via :func:`nabij.privacy.suppress_counts` (``<10`` etc.)."""
-    if not rows:
-        return []
-    df = pd.DataFrame(rows, columns=["label", "aantal"])
-    shown = suppress_counts(df, ["aantal"], threshold)
-    return [(str(r.label), _text(r.aantal)) for r in shown.itertuples()]
+def published_table(table: CountTable, threshold: int = DEFAULT_THRESHOLD) -> ShownTable:
+    """Apply :func:`nabij.privacy.publish` (complementary when the total is shown)."""
+    df = pd.DataFrame(table.rows, columns=["label", "aantal"])
+    if df.empty:
+        return ShownTable(table.caption, [], None)
+    shown = publish(df, ["aantal"], threshold, totals=True if table.with_total else None)
+    total = None
+    if table.with_total:
+        total = _text(publish_values({"aantal": int(df["aantal"].sum())}, threshold,
+                                     units={"aantal": "aantal"})["aantal"])
+    return ShownTable(table.caption, [(str(r.label), _text(r.aantal))
+                                      for r in shown.itertuples()], total)
 
 
 def _text(v: object) -> str:
-    if v is None:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
         return "–"
     if isinstance(v, str):
         return v

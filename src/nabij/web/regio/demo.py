@@ -42,7 +42,11 @@ def load_demo(seed: int = 2024, scale: float = 0.3, progress: Callable[[str], No
     say = progress or (lambda _m: None)
     say("synthetisch land genereren")
     atlas = build_atlas(synthetic_country(seed=seed, scale=scale))
-    div = load_division(atlas, status_quo(atlas, "PO"), progress=say)
+    from nabij.monitor.synthetic import synthetic_history, synthetic_register
+
+    div = load_division(atlas, status_quo(atlas, "PO"), progress=say,
+                        history=synthetic_history(atlas, seed=seed),
+                        register=synthetic_register(atlas, seed=seed), register_modelled=True)
     say("demo-organisaties en gebruikers")
     regions = list(Region.objects.filter(division=div).order_by("code")[:2])
     with transaction.atomic():

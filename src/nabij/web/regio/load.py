@@ -17,11 +17,20 @@ from nabij.web.regio.roles import Category
 Progress = Callable[[str], None]
 
 
-def load_division(atlas, division, progress: Progress | None = None) -> Division:
-    """Store ``division`` (a ``nabij.divisions.Division``) of ``atlas``; returns the model."""
+def load_division(atlas, division, progress: Progress | None = None, history=None,
+                  register=None, register_modelled: bool = False) -> Division:
+    """Store ``division`` (a ``nabij.divisions.Division``) of ``atlas``; returns the model.
+
+    ``history`` (``nabij.monitor.PupilHistory``) and ``register`` feed the monitor; without
+    them the monitor shows the indicators nabij models itself (distance, border traffic,
+    transport).
+    """
     say = progress or (lambda _m: None)
     say("maatstaven berekenen")
     defs, region_values = _measures(atlas, division)
+    say("monitor doorrekenen")
+    mon_cat, mon_values, mon_sources = _monitor(atlas, division, history, register,
+                                                register_modelled)
     say("kaart tekenen")
     viewbox, background, paths = _map(atlas, division)
     say("partijen afleiden")
@@ -31,8 +40,9 @@ def load_division(atlas, division, progress: Progress | None = None) -> Division
         div, _ = Division.objects.update_or_create(name=division.name, defaults={
             "sector": division.sector, "recipe": _jsonable(dict(division.recipe)),
             "atlas_name": atlas.meta.name, "reference_year": atlas.meta.reference_year,
-            "viewbox": viewbox, "background_svg": background, "measure_definitions": defs})
-        regions = _regions(div, division, atlas, pc4, region_values, paths)
+            "viewbox": viewbox, "background_svg": background, "measure_definitions": defs,
+            "monitor_catalogue": mon_cat, "monitor_sources": mon_sources})
+        regions = _regions(div, division, atlas, pc4, region_values, paths, mon_values)
         say("partijen opslaan")
         _parties(atlas, division, pc4, regions)
     return div
@@ -74,6 +84,32 @@ def _number(v):
     return int(f) if f.is_integer() else round(f, 4)
 
 
+def _monitor(atlas, division, history, register, register_modelled
+             ) -> tuple[dict, dict[str, dict], list[str]]:
+    """The published (suppressed) monitor: catalogue and, per region, the latest value, the
+    national value and the last periods of every indicator."""
+    from nabij.monitor.engine import NATIONAL, published, run_monitor
+
+    res = run_monitor(atlas, division, history=history, register=register,
+                      register_modelled=register_modelled)
+    cat = {i: {"naam": res.catalogue[i].naam, "eenheid": res.catalogue[i].eenheid,
+               "richting": res.catalogue[i].richting, "definitie": res.catalogue[i].definitie,
+               "bron": res.catalogue[i].bron, "gemodelleerd": bool(res.catalogue[i].gemodelleerd)}
+           for i in res.indicators}
+    pub = published(res).sort_values(["schooljaar", "halfjaar"])
+    national = {ind: _number(g["waarde"].iloc[-1])
+                for ind, g in pub[pub["regio"] == NATIONAL].groupby("indicator")}
+    out: dict[str, dict] = {}
+    for (regio, ind), g in pub[pub["regio"] != NATIONAL].groupby(["regio", "indicator"]):
+        last = g.iloc[-1]
+        out.setdefault(str(regio), {})[str(ind)] = {
+            "periode": str(last["periode"]), "waarde": _number(last["waarde"]),
+            "status": None if pd.isna(last["status"]) else str(last["status"]),
+            "verwacht": _number(last["verwacht"]), "landelijk": national.get(ind),
+            "reeks": [[str(r.periode), _number(r.waarde)] for r in g.tail(6).itertuples()]}
+    return cat, out, [str(s) for s in res.sources]
+
+
 def _map(atlas, division) -> tuple[str, str, dict[str, str]]:
     from nabij.report.maps import Geography, MapKit, svg_path
 
@@ -84,7 +120,7 @@ def _map(atlas, division) -> tuple[str, str, dict[str, str]]:
     return kit.canvas.viewbox, background, paths
 
 
-def _regions(div, division, atlas, pc4, values, paths) -> dict[str, Region]:
+def _regions(div, division, atlas, pc4, values, paths, monitor) -> dict[str, Region]:
     names = dict(zip(atlas.gemeenten["gemeente"], atlas.gemeenten["naam"], strict=False))
     out = {}
     for code, grp in pc4.dropna(subset=["regio"]).groupby("regio"):
@@ -95,7 +131,8 @@ def _regions(div, division, atlas, pc4, values, paths) -> dict[str, Region]:
             "name": division.region_name(str(code)),
             "gemeenten": [{"code": g, "naam": names.get(g, g)} for g in gms],
             "n_pc4": len(grp), "pupils": int(pupils) if isinstance(pupils, int | float) else None,
-            "shape_path": paths.get(str(code), ""), "measures": vals})
+            "shape_path": paths.get(str(code), ""), "measures": vals,
+            "monitor": monitor.get(str(code), {})})
         out[str(code)] = region
     return out
 

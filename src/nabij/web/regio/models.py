@@ -26,8 +26,11 @@ class Division(models.Model):
     viewbox = models.CharField(max_length=60, blank=True)
     background_svg = models.TextField(blank=True)
     measure_definitions = models.JSONField("definities maatstaven", default=dict)
+    monitor_catalogue = models.JSONField("monitorindicatoren", default=dict)
+    monitor_sources = models.JSONField("bronnen monitor", default=list)
     loaded_at = models.DateTimeField("geladen op", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["background_svg", "loaded_at"])
+    history = HistoricalRecords(excluded_fields=["background_svg", "loaded_at",
+                                                 "measure_definitions", "monitor_catalogue"])
 
     class Meta:
         verbose_name = "indeling"
@@ -49,7 +52,8 @@ class Region(models.Model):
     pupils = models.IntegerField("leerlingen", null=True, blank=True)
     shape_path = models.TextField(blank=True)
     measures = models.JSONField("maatstaven", default=dict)
-    history = HistoricalRecords(excluded_fields=["shape_path", "measures"])
+    monitor = models.JSONField("monitor", default=dict)
+    history = HistoricalRecords(excluded_fields=["shape_path", "measures", "monitor"])
 
     access_area = "aggregaat"
     region_lookup = "pk"
@@ -138,7 +142,7 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "region", "role"], name="lid_uniek"),
             models.CheckConstraint(
                 condition=models.Q(region__isnull=False)
-                | models.Q(role__in=[r.value for r in NATIONAL_ROLES]),
+                | models.Q(role__in=sorted(r.value for r in NATIONAL_ROLES)),
                 name="lid_regio_verplicht"),
         ]
 

@@ -4,8 +4,8 @@ and the search, without the regio app importing them.
 Register in your ``AppConfig.ready()``:
 
 - :func:`add_panel` — a section on the region page (function ``(request, region) -> html|None``);
-- :func:`add_aggregates` — counts shown to every member incl. a lezer, suppressed by
-  ``nabij.privacy`` (function ``(region) -> list[(label, count)]``);
+- :func:`add_aggregates` — counts shown to every member incl. a lezer, published through
+  ``nabij.privacy`` (function ``(region) -> list[aggregates.CountTable]``);
 - :func:`add_search` — search results (function ``(user, query) -> list[SearchHit]``); it MUST
   filter through :func:`nabij.web.regio.access.visible`.
 - :func:`add_nav` — a link in the main menu (``(label, url_name)``).

@@ -14,6 +14,7 @@ from nabij.web.regio import audit
 from nabij.web.regio.access import get_visible_or_404, sees_details, visible
 from nabij.web.regio.aggregates import region_aggregates
 from nabij.web.regio.forms import OrganisationForm, SearchForm
+from nabij.web.regio.indicators import monitor_indicators
 from nabij.web.regio.models import Organisation, Party, Region
 from nabij.web.regio.pages import page, region_crumbs, require
 from nabij.web.regio.parties import missing_categories
@@ -43,7 +44,8 @@ def region_detail(request, pk: int):
     crumbs = region_crumbs(region)[:-1] + [(region.name, None)]
     if not sees_details(request.user, region):
         return page(request, "regio/aggregates.html",
-                    {"region": region, "rows": region_aggregates(region)}, crumbs, nav="regio")
+                    {"region": region, "tables": region_aggregates(region),
+                     "monitor": monitor_indicators(region)}, crumbs, nav="regio")
     parties = _parties(region)
     panels = [mark_safe(html) for _, f in PANELS if (html := f(request, region))]
     return page(request, "regio/detail.html", {
@@ -51,6 +53,7 @@ def region_detail(request, pk: int):
         "missing": missing_categories((p.organisation.category, p.organisation.sectors)
                                       for p in parties),
         "measures": _measure_rows(region), "panels": panels,
+        "monitor": monitor_indicators(region), "sources": region.division.monitor_sources,
         "may_manage": request.user.has_perm("regio.manage_parties", region),
         "may_audit": request.user.has_perm("regio.view_audit", region),
     }, crumbs, nav="regio")

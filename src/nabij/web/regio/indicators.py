@@ -1,0 +1,82 @@
+"""The indicators an agreement can be measured by, with their current value in a region.
+
+Two sources, both loaded with the Division (``nabij web beheer atlas`` / ``demo``):
+
+- ``monitor:<id>`` — the monitor catalogue (``nabij.monitor``), published values (small counts
+  suppressed) of the latest period, with the national value;
+- ``maatstaf:<key>`` — the region-level planning measures of the Division (``nabij.measures``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SKIP_UNITS = ("tekst",)
+MONITOR, MEASURE = "monitor", "maatstaf"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    label: str
+    unit: str
+    better: str | None
+    current: float | None
+    modelled: bool
+    source: str
+    period: str = ""
+    national: float | None = None
+    expected: float | None = None
+    status: str | None = None
+    series: tuple = ()
+
+
+def _num(v) -> float | None:
+    return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+
+def monitor_indicators(region) -> list[Indicator]:
+    cat = region.division.monitor_catalogue or {}
+    values = region.monitor or {}
+    out = []
+    for ind, d in cat.items():
+        v = values.get(ind, {})
+        better = d.get("richting") if d.get("richting") in ("hoger", "lager") else None
+        out.append(Indicator(
+            f"{MONITOR}:{ind}", d.get("naam", ind), d.get("eenheid", ""), better,
+            _num(v.get("waarde")), bool(d.get("gemodelleerd")) or v.get("status") ==
+            "gemodelleerd", "monitor", v.get("periode", ""), _num(v.get("landelijk")),
+            _num(v.get("verwacht")), v.get("status"), tuple(tuple(p) for p in v.get("reeks", []))))
+    return out
+
+
+def measure_indicators(region) -> list[Indicator]:
+    defs = region.division.measure_definitions or {}
+    values = region.measures or {}
+    out = []
+    for key, d in defs.items():
+        if d.get("niveau") != "regio" or d.get("eenheid") in SKIP_UNITS:
+            continue
+        v = values.get(key)
+        if v is not None and _num(v) is None:
+            continue
+        out.append(Indicator(f"{MEASURE}:{key}", d.get("label", key), d.get("eenheid", ""),
+                             d.get("beter"), _num(v), bool(d.get("gemodelleerd")), "maatstaf"))
+    return out
+
+
+def catalogue(region) -> dict[str, Indicator]:
+    """Indicators available in ``region``, keyed by their stable key (monitor first)."""
+    return {i.key: i for i in monitor_indicators(region) + measure_indicators(region)}
+
+
+def choices(region) -> list:
+    """Grouped choices for a select: monitor indicators, then planning measures."""
+    mon = [(i.key, f"{i.label} ({i.unit})") for i in monitor_indicators(region)]
+    mea = [(i.key, f"{i.label} ({i.unit})") for i in measure_indicators(region)]
+    out: list = [("", "— geen indicator (beschrijf dan een op te leveren resultaat) —")]
+    if mon:
+        out.append(("Monitorindicatoren", mon))
+    if mea:
+        out.append(("Maatstaven van de indeling", mea))
+    return out
