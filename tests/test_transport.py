@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from nabij.atlas import build_atlas
 from nabij.errors import InputError
 from nabij.fund import allocate as allocate_fund
-from nabij.fund import load_definition, parse_definition
+from nabij.fund import load_definition, parse_definition, savings_source
 from nabij.report.fund_section import render_fund_section
 from nabij.transport import (
     Closure,
@@ -19,7 +19,6 @@ from nabij.transport import (
     CostParams,
     Provision,
     read_provisions,
-    savings_source,
     transport_costs,
     what_if,
 )

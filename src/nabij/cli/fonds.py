@@ -30,7 +30,7 @@ def _eur(v: float) -> str:
 
 def resolve_level(niveau: str, atlas):
     """A built-in level name, or a Division read from ``indeling:<file>``."""
-    from nabij.fund.allocate import LEVELS
+    from nabij.divisions.units import LEVELS
 
     if niveau.startswith("indeling:"):
         from nabij.divisions import read_custom
@@ -70,13 +70,13 @@ def run_fund(definition, atlas, niveau: str = FUND_UNITS, regio: str = FUND_REGI
              huidig: Path | None = None, besparing: Path | None = None,
              besparing_vanaf: int | None = None, drempel: int = DEFAULT_THRESHOLD):
     """The fund allocation behind 'nabij fonds verdeel' (also used by the demo)."""
+    from nabij.divisions.units import units_for
     from nabij.fund import allocate, read_current
-    from nabij.fund.allocate import units_for
 
     level = resolve_level(niveau, atlas)
     regions = resolve_regions(regio, atlas)
     if besparing is not None:
-        from nabij.transport.whatif import read_savings
+        from nabij.fund.savings import read_savings
 
         vanaf = besparing_vanaf or definition.overgang.startjaar + 1
         definition = definition.with_source(read_savings(besparing, vanaf))

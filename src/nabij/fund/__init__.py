@@ -27,6 +27,7 @@ from nabij.fund.definition import (
 )
 from nabij.fund.factors import FACTORS, PROVISION_LABEL, factor_masses, gemeente_factors
 from nabij.fund.regional import FundResult, allocate, read_current
+from nabij.fund.savings import read_savings, savings_source
 
 EXAMPLE = Path(__file__).with_name("example.toml")
 
@@ -49,6 +50,8 @@ __all__ = [
     "gemeente_factors",
     "load_definition",
     "parse_definition",
+    "read_savings",
+    "savings_source",
     "round_to_total",
     "target_amounts",
     "units_for",

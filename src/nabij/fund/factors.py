@@ -39,12 +39,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from nabij.atlas.distance import DistanceModel, StraightLineDetour
-from nabij.sectors import AGE_COLUMNS
-from nabij.tables import PO_TYPES, VO_TYPES
+from nabij.atlas.distance import DistanceModel
+from nabij.sectors import AGE_COLUMNS, SECTORS
 
 SPECIAL_TYPES: tuple[str, ...] = ("SBO", "SO", "VSO")
 
@@ -104,71 +101,16 @@ CONTEXT_COLUMNS = {"eenouder": "aandeel_eenouder", "uitkering": "aandeel_uitkeri
 
 
 def sector_types(sectors: Iterable[str]) -> tuple[str, ...]:
-    """School types of the sectors ("PO", "VO")."""
-    out: list[str] = []
-    for s in sectors:
-        out += list(PO_TYPES if s == "PO" else VO_TYPES)
-    return tuple(out)
-
-
-def _arrow(values: pd.Series | pd.Index | np.ndarray) -> pa.Array:
-    arr = pa.array(values, from_pandas=True) if not isinstance(values, pa.Array) else values
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr if arr.type == pa.string() else arr.cast(pa.string())
-
-
-def positions(values, keys) -> np.ndarray:
-    """Position of each value among ``keys`` (strings), -1 where absent; fast for Arrow data."""
-    idx = pc.index_in(_arrow(values), value_set=_arrow(keys))
-    return np.asarray(idx.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-
-
-def school_positions(stromen: pd.DataFrame, scholen: pd.DataFrame) -> np.ndarray:
-    """Row of ``scholen`` for each flow, matched on (vestiging, soort); -1 where absent."""
-    def key(df: pd.DataFrame) -> pa.Array:
-        return pc.binary_join_element_wise(_arrow(df["vestiging"]), _arrow(df["soort"]), "|")
-
-    return positions(key(stromen), key(scholen))
+    """School types of the school sectors ("PO", "VO")."""
+    return tuple(t for s in sectors for t in SECTORS[s].types)
 
 
 def pupils_by_pc4(atlas, sectors: Iterable[str] = ("PO", "VO")) -> pd.Series:
     """Pupils living in each PC4 area (all PC4s of the atlas, 0 where none), from flows."""
-    st = atlas.stromen
-    st = st[st["soort"].isin(sector_types(sectors)).to_numpy()]
-    codes = atlas.pc4["pc4"]
-    pos = positions(st["pc4"], codes)
-    ok = pos >= 0
-    n = np.bincount(pos[ok], weights=st["leerlingen"].to_numpy(float)[ok],
-                    minlength=len(codes))
-    return pd.Series(n, index=pd.Index(codes.astype(str).to_numpy(object), name="pc4"))
-
-
-def special_trips(atlas, distance: DistanceModel | None = None,
-                  types: Iterable[str] = SPECIAL_TYPES) -> pd.DataFrame:
-    """Flows of ``types`` (default SBO/SO/VSO) with road km from home PC4 centroid to school.
-
-    Numeric columns for speed: ``soort`` (categorical), ``leerlingen``, ``km``, ``pc4_pos`` and
-    ``school_pos`` (row numbers in ``atlas.pc4`` / ``atlas.scholen``; codes via those tables).
-    Flows to unknown schools or PC4 areas are dropped.
-    """
-    distance = distance or StraightLineDetour()
-    types = list(types)
-    st = atlas.stromen
-    st = st[st["soort"].isin(types).to_numpy()]
-    sch, pc4 = atlas.scholen, atlas.pc4
-    sp = school_positions(st, sch)
-    pp = positions(st["pc4"], pc4["pc4"])
-    ok = (sp >= 0) & (pp >= 0)
-    sp, pp = sp[ok], pp[ok]
-    n = st["leerlingen"].to_numpy(float)[ok]
-    km = np.asarray(distance.km(pc4["lat"].to_numpy(float)[pp], pc4["lon"].to_numpy(float)[pp],
-                                sch["lat"].to_numpy(float)[sp], sch["lon"].to_numpy(float)[sp]),
-                    float)
-    codes = positions(sch["soort"], pd.Series(types))[sp]
-    soort = pd.Categorical.from_codes(codes, categories=types)
-    return pd.DataFrame({"soort": soort, "leerlingen": n, "km": km, "pc4_pos": pp,
-                         "school_pos": sp})
+    ix = atlas.index
+    m = ix.flow_mask(sector_types(sectors))
+    n = np.bincount(ix.flow_home[m], weights=ix.flow_w[m], minlength=ix.n)
+    return pd.Series(n, index=pd.Index(ix.pc4.to_numpy(object), name="pc4"))
 
 
 def _filled(pc4: pd.DataFrame, column: str, weight: pd.Series) -> tuple[np.ndarray, int]:
@@ -220,7 +162,7 @@ def factor_masses(
     out["stedelijk"] = n * (5.0 - urb) / 4.0
     out["landelijk"] = n * (urb - 1.0) / 4.0
     types = [t for t in SPECIAL_TYPES if t in sector_types(sectors)]
-    trips = special_trips(atlas, distance, types)
+    trips = atlas.index.trips(types, distance)
     pp, lv = trips["pc4_pos"].to_numpy(), trips["leerlingen"].to_numpy(float)
     out["speciaal"] = np.bincount(pp, weights=lv, minlength=len(out))
     out["reisafstand"] = np.bincount(pp, weights=lv * trips["km"].to_numpy(), minlength=len(out))

@@ -2,7 +2,7 @@
 
 ``transport_costs(atlas)`` -> :class:`TransportResult`; ``what_if(atlas, add=[Provision(...)],
 close=[Closure(...)])`` -> :class:`WhatIfResult` (km, travel time and euros saved per year by
-gemeente; ``savings_source`` turns the savings into a fund source for later years).
+gemeente; :func:`nabij.fund.savings.savings_source` turns the savings into a fund source).
 """
 
 from nabij.transport.cost import (
@@ -31,7 +31,6 @@ from nabij.transport.whatif import (  # noqa: E402
     WhatIfResult,
     parse_place,
     read_provisions,
-    savings_source,
     what_if,
 )
 
@@ -41,6 +40,5 @@ __all__ += [
     "WhatIfResult",
     "parse_place",
     "read_provisions",
-    "savings_source",
     "what_if",
 ]

@@ -41,10 +41,10 @@ import numpy as np
 import pandas as pd
 
 from nabij.atlas.distance import DistanceModel, StraightLineDetour
+from nabij.atlas.index import positions
 from nabij.defaults import SCHOOL_DAYS, TRANSPORT_SPEED_KMH, TRANSPORT_THRESHOLD_KM
 from nabij.errors import InputError
 from nabij.fund import export
-from nabij.fund.factors import positions, special_trips
 from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values, published_totals
 
 TRANSPORT_TYPES: tuple[str, ...] = ("SBO", "SO", "VSO")
@@ -197,7 +197,7 @@ def transport_trips(atlas, params: CostParams | None = None) -> pd.DataFrame:
     """Flows to SBO/SO/VSO with km and positions (``pc4_pos``, ``school_pos``, ``gem_pos``:
     row numbers in ``atlas.pc4``, ``atlas.scholen``, ``atlas.gemeenten``)."""
     p = params or CostParams()
-    trips = special_trips(atlas, p.distance, TRANSPORT_TYPES)
+    trips = atlas.index.trips(TRANSPORT_TYPES, p.distance)
     gem_of_pc4 = positions(atlas.pc4["gemeente"], atlas.gemeenten["gemeente"])
     trips["gem_pos"] = gem_of_pc4[trips["pc4_pos"].to_numpy()]
     return trips
@@ -275,7 +275,7 @@ def by_gemeente(ev: pd.DataFrame, atlas) -> pd.DataFrame:
 
 def by_level(ev: pd.DataFrame, atlas, level) -> pd.DataFrame:
     """:func:`by_unit` per region of a fund level name or a Division."""
-    from nabij.fund.allocate import units_for
+    from nabij.divisions.units import units_for
 
     units = units_for(atlas, level)
     of = units.of_pc4.reindex(atlas.pc4["pc4"].astype(str)).fillna("onbekend").astype(str)

@@ -21,8 +21,8 @@ Method (greedy, documented; a heuristic, not an optimum)
    who fall under the distance limit. Everything is reported by the pupil's home gemeente
    (who pays for transport) and is *gemodelleerd*.
 
-:func:`savings_source` turns positive savings per gemeente into an inclusiefonds source for
-the following years ("besparingen vloeien terug in het fonds").
+:func:`nabij.fund.savings.savings_source` turns positive savings per gemeente into an
+inclusiefonds source for the following years ("besparingen vloeien terug in het fonds").
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +37,6 @@ import pandas as pd
 
 from nabij.errors import InputError, Problem
 from nabij.fund import export
-from nabij.fund.definition import Source
 from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values, published_totals
 from nabij.tables import NL_LAT, NL_LON, clusters_of
 from nabij.transport.cost import (
@@ -152,34 +150,6 @@ class WhatIfResult:
         paths.append(export.write_csv(pd.DataFrame({"code": s.index, "bedrag": s.to_numpy()}),
                                       Path(out) / "besparing.csv"))
         return paths
-
-
-def savings_source(result: WhatIfResult, vanaf: int,
-                   naam: str = "Besparing leerlingenvervoer (gemodelleerd)") -> Source:
-    """The what-if's positive savings per gemeente as a fund source from year ``vanaf``."""
-    s = result.savings().round(0)
-    return Source(naam, "vervoersbesparing", None, {k: Decimal(str(v)) for k, v in s.items()},
-                  vanaf=vanaf, herkomst="Gemodelleerde besparing op leerlingenvervoer uit een "
-                  "wat-als-analyse (nabij vervoer watals); alleen gemeenten met een besparing.",
-                  gemodelleerd=True)
-
-
-def read_savings(path: str | Path, vanaf: int,
-                 naam: str = "Besparing leerlingenvervoer (gemodelleerd)") -> Source:
-    """A ``besparing.csv`` (``code,bedrag`` per gemeente) as a fund source from ``vanaf``."""
-    from nabij.fund.definition import GM_RE, read_code_amounts
-
-    path = Path(path)
-    rows = read_code_amounts(path, "code")
-    problems = [Problem(msg, str(path), line) for line, _, _, msg in rows if msg]
-    problems += [Problem(f"'{code}' is geen gemeentecode", str(path), line, "code")
-                 for line, code, _, msg in rows if not msg and not GM_RE.fullmatch(code)]
-    if problems:
-        raise InputError("Besparingsbestand is ongeldig; er is niets geschreven", problems)
-    return Source(naam, "vervoersbesparing", None,
-                  {code: amount for _, code, amount, _ in rows},
-                  vanaf=vanaf, herkomst=f"Gemodelleerde besparing op leerlingenvervoer uit "
-                  f"{path.name} (nabij vervoer watals).", gemodelleerd=True)
 
 
 # -- input -------------------------------------------------------------------------------------
