@@ -25,6 +25,7 @@ _GROUPS = {
     "fonds": "Inclusiefonds: verdeling van budgetten over gemeenten of regio's.",
     "vervoer": "Leerlingenvervoer: kosten en wat-als-analyses.",
     "web": "Regionale werkruimte (webapplicatie) starten en beheren.",
+    "monitor": "Monitor: indicatoren, doelen en de halfjaarlijkse rapportage per regio.",
 }
 _COMMANDS = ("demo", "report")  # modules exposing register(app) for top-level commands
 

@@ -1,0 +1,112 @@
+"""The monitor report in a real headless browser (chromium + Playwright), offline, with axe-core.
+
+Same setup as tests/test_browser.py (``bash tests/setup_browser.sh``); skips with the reason
+when chromium, playwright or axe-core is missing. Leaves a screenshot in
+``tests/artefacts/monitor.png``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.test_browser import ARTEFACTS, AXE, CHROMIUM_ARGS, _chromium
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def monitor_page(tmp_path_factory):
+    exe = _chromium()
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Python-pakket playwright ontbreekt "
+        "(installeer met: bash tests/setup_browser.sh)")
+    if not AXE.exists():
+        pytest.skip(f"axe-core ontbreekt in {AXE.parent} (installeer met: "
+                    "bash tests/setup_browser.sh)")
+    from nabij.atlas import build_atlas
+    from nabij.divisions import status_quo
+    from nabij.monitor.catalogue import load_catalogue
+    from nabij.monitor.engine import run_monitor
+    from nabij.monitor.inputs import history_for, register_for
+    from nabij.monitor.notes import read_notes_frame
+    from nabij.monitor.targets import TargetSpec
+    from nabij.report.monitor_html import write_monitor
+    from nabij.sources.synthetic import synthetic_country
+
+    out = tmp_path_factory.mktemp("monitor")
+    atlas = build_atlas(synthetic_country(seed=3, scale=0.3))
+    cat = load_catalogue()
+    reg, synthetic = register_for(atlas, None, cat)
+    notes = read_notes_frame(pd.DataFrame({
+        "regio": ["*", "NL"], "indicator": ["deelname_sbo_so", ""],
+        "datum": ["2020-03-16", "2014-08-01"],
+        "tekst": ["Scholen dicht door corona", "Invoering passend onderwijs"]}), cat)
+    targets = [TargetSpec("*", "deelname_sbo_so", 2018, 2023, regel="landelijk_gemiddelde"),
+               TargetSpec("*", "zonder_aanbod_3mnd", 2020, 2024, doelwaarde=1.0,
+                          traject="trapsgewijs", stappen=2)]
+    res = run_monitor(atlas, status_quo(atlas, "PO"), history_for(atlas, None), reg, targets,
+                      notes, cat, register_modelled=synthetic)
+    html = write_monitor(res, atlas, out / "monitor.html")["html"]
+    blocked, errors = [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1600}, offline=True)
+
+        def route(r):
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(html.as_uri(), wait_until="load")
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".regio").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTEFACTS / "monitor.png"))
+        facts = page.evaluate("""() => ({
+            regions: document.querySelectorAll('section.regio').length,
+            charts: document.querySelectorAll('section.regio figure.klein-veelvoud').length,
+            tables: document.querySelectorAll('section.regio figure.klein-veelvoud table').length,
+            maps: document.querySelectorAll('#landelijk svg.waardekaart').length,
+            lines: document.querySelectorAll('svg.grafiek polyline').length,
+            tzGroups: Array.from(document.querySelectorAll('.groep-tz')).map(g =>
+                Array.from(g.querySelectorAll('h4')).map(h => h.textContent.trim())),
+        })""")
+        page.add_script_tag(path=str(AXE))
+        axe = page.evaluate(
+            """async () => { const r = await axe.run(document, {resultTypes: ['violations']});
+                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                   nodes: v.nodes.length, target: v.nodes.slice(0, 3).map(n => n.target)})); }""")
+        browser.close()
+    return {"blocked": blocked, "errors": errors, "facts": facts, "axe": axe, "result": res}
+
+
+def test_monitor_loads_offline_without_errors(monitor_page):
+    assert monitor_page["blocked"] == [] and monitor_page["errors"] == []
+    assert (ARTEFACTS / "monitor.png").stat().st_size > 10_000
+
+
+def test_every_region_has_small_multiples_with_a_table_each(monitor_page):
+    f, res = monitor_page["facts"], monitor_page["result"]
+    assert f["regions"] == len(res.regions)
+    assert f["charts"] == len(res.regions) * len(res.indicators) == f["tables"]
+    assert f["maps"] == len(res.indicators) and f["lines"] > f["regions"]
+
+
+def test_thuiszitters_always_beside_vrijstellingen(monitor_page):
+    for group in monitor_page["facts"]["tzGroups"]:
+        names = " ".join(group)
+        assert "Vrijstellingen 5a" in names and "Vrijstellingen 5b" in names
+        assert "Vrijstellingen 5c" in names and "Absoluut verzuim" in names
+
+
+def test_axe_reports_no_serious_or_critical_violations(monitor_page):
+    bad = [v for v in monitor_page["axe"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], json.dumps(bad, indent=1, ensure_ascii=False)
