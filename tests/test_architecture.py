@@ -16,7 +16,7 @@ RANK = {
     "divisions": 3,
     "measures": 4,
     "optimize": 5,
-    "fund": 6, "transport": 6, "monitor": 6,
+    "fund": 6, "transport": 6, "monitor": 6, "casework": 6,
     "scenarios": 7,
     "report": 8,
     "cli": 9, "web": 9, "__main__": 9,

@@ -157,3 +157,76 @@ FUND_UNITS: str = "gemeente"
 """The inclusieve leeromgevingen a regional fund is distributed over when the user names none:
 the gemeente (or its part inside the region). Reason: the smallest unit with observed context
 data and a party (the gemeente) that takes part in the overleg."""
+
+# -- casework (one desk: thuiszitters, vrijstellingen, doorbraakbudget) ---------------------
+
+CASE_WARNING_DAYS: int = 28
+"""Days out of school. A case's clock warns after four weeks without an offer.
+
+Source: Leerplichtwet — absence without valid reason of more than four weeks is *langdurig
+relatief verzuim* (DOMAIN.md, FIGURES.md "Thuiszitter (as OCW counts it)"); issue 14.
+"""
+
+CASE_ESCALATION_MONTHS: int = 3
+"""Calendar months out of school. The clock escalates when no offer was made by then.
+
+Source: the Thuiszitterspact (named in seeds/003): no child at home for more than three months
+without a fitting offer; the Leerplichttelling reports "absoluut verzuim langer dan 3 maanden"
+(FIGURES.md §4); issue 14.
+"""
+
+EXEMPTION_REASSESS_MONTHS: int = 12
+"""Calendar months. A granted 5a exemption is re-assessed at the latest after this.
+
+Source: seeds/003 §3.2 (5a exemptions are "te gemakkelijk verlengd"; "nee, tenzij").
+Assumption: one school year, so the other eyes look again every year.
+"""
+
+DOORBRAAK_WARNING_SHARE: float = 0.20
+"""Fraction of a year's budget. The ledger warns when less than this is still available, and
+when the spending rate so far would exhaust the budget before the year ends.
+
+Assumption (a region sets its own): one fifth leaves room for the cases of about two months.
+"""
+
+CASE_RETENTION_YEARS: dict[str, int] = {
+    "integraal_verzoek": 5,
+    "thuiszitter": 5,
+    "vrijstelling_5a": 5,
+    "vrijstelling_5b": 5,
+    "vrijstelling_5c": 5,
+    "doorbraak": 7,
+}
+"""Years after a case is closed (or withdrawn) before it is on the destruction list.
+
+Assumption: five years for case files (a region sets its own from its selectielijst under the
+Archiefwet); seven years for doorbraak cases because they carry financial records (fiscal
+bewaarplicht, Algemene wet inzake rijksbelastingen art. 52).
+"""
+
+PSEUDONYM_KEY_MIN_BYTES: int = 32
+"""Bytes. A region's pseudonym key must be at least this long (HMAC-SHA256 block strength)."""
+
+PSEUDONYM_KEY_ENV: str = "NABIJ_PSEUDONIEM_SLEUTEL"
+"""Environment variable prefix of a region's pseudonym key: ``NABIJ_PSEUDONIEM_SLEUTEL_<REGIO>``
+(region code upper case, non-alphanumerics as ``_``). The key never enters the database."""
+
+SCHOOL_YEAR_START_MONTH: int = 8
+"""Month (1 August). The school year runs from 1 August to 31 July (WPO/WVO art. 1,
+"schooljaar"); the Leerplichttelling (Leerplichtwet art. 25) counts per school year."""
+
+CASE_SYNTHETIC_RATES_PER_1000: dict[str, float] = {
+    "absoluut": 4.2,
+    "relatief": 1.3,
+    "vrijstelling_5a": 3.0,
+    "vrijstelling_5b": 0.6,
+    "vrijstelling_5c": 0.3,
+    "integraal_verzoek": 8.0,
+    "doorbraak": 0.5,
+}
+"""New cases per 1,000 pupils (PO + VO) per school year in the synthetic case generator.
+
+Source for absoluut (10,240), relatief (3,246) and 5a (7,389) in 2021/22: the Leerplichttelling
+as compiled in FIGURES.md §4 and data/SOURCES.md, divided by about 2.45 million pupils in PO and
+VO (FIGURES.md). 5b, 5c, integraal verzoek and doorbraak: not found, assumed (modelled).
+"""

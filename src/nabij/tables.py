@@ -30,6 +30,11 @@ COUNT_COLUMNS: frozenset[str] = frozenset({
     "leerlingen_sbo_so_vso", "vervoerd", "vervoerd_voor", "vervoerd_na", "vervoerde_leerlingen",
     "leerlingen_verplaatst", "geplaatst", "rechthebbend", "leerlingen_totaal", "leerlingen_min",
     "leerlingen_mediaan", "leerlingen_max", "verandering_leerlingen",
+    # casework returns (children counted once each): Leerplichttelling and Inspectie count
+    "thuiszitters", "absoluut_verzuim", "langdurig_relatief_verzuim",
+    "zonder_aanbod_3mnd", "vrijstelling_5a", "vrijstelling_5b", "vrijstelling_5c",
+    "nieuw_in_periode", "terug_naar_school_in_periode", "vrijstelling_5a_nieuw_in_periode",
+    "zaken", "open_zaken",
 })
 """Column names of nabij's tables and outputs whose values count pupils (the one list; measure
 columns are also counts when their definition's unit is in :data:`COUNT_UNITS`)."""

@@ -1,0 +1,135 @@
+"""Published returns of casework: the Leerplichttelling and the Inspectie count, CSV and XLSX.
+
+Every count goes through :func:`nabij.privacy.publish`, the one suppression path: a count of
+1 to 9 children is shown as ``<10`` and, because totals are published (the totals sheet, and
+the sums a reader can make), complementary cells are hidden too, so that no hidden count
+follows by subtraction. Casework returns are about children: there is no way to switch the
+suppression off, and the threshold can only be raised.
+
+The CSV layout (one row per gemeente and school year, or per region and period, columns as in
+:data:`nabij.casework.counts.LEERPLICHT_COLUMNS` / ``INSPECTIE_COLUMNS``) is documented in
+``docs/casework-export.md``; the monitor reads it for its thuiszitter and vrijstelling
+indicators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from nabij.casework.counts import (
+    INSPECTIE_COLUMNS,
+    LEERPLICHT_COLUMNS,
+    inspectie_counts,
+    leerplicht_counts,
+)
+from nabij.casework.errors import CaseworkError
+from nabij.casework.periods import Period, SchoolYear
+from nabij.fileio import atomic_write
+from nabij.privacy import check_threshold, publish, suppress_label
+
+INSPECTIE_ROW_TOTALS = (("thuiszitters", "absoluut_verzuim", "langdurig_relatief_verzuim"),)
+"""Count columns of one Inspectie row whose sum is published: thuiszitters = absoluut +
+langdurig relatief verzuim."""
+
+
+@dataclass(frozen=True)
+class Return:
+    """A return as it may be published: suppressed table, suppressed totals, Dutch notes."""
+
+    name: str
+    title: str
+    table: pd.DataFrame
+    totals: pd.DataFrame
+    notes: tuple[str, ...] = field(default=())
+    threshold: int = 10
+
+
+def _notes(threshold: int, extra: Iterable[str]) -> tuple[str, ...]:
+    label = suppress_label(threshold)
+    return (*extra,
+            "Geteld in kinderen (pseudoniemen), niet in zaken; ingetrokken zaken tellen niet mee.",
+            f"Aantallen van 1 tot {threshold} zijn afgeschermd als '{label}'. Om te voorkomen "
+            "dat een afgeschermd aantal uit de totalen terug te rekenen is, zijn zo nodig ook "
+            f"andere cellen als '{label}' getoond (aanvullende afscherming); zo'n cel kan dus "
+            f"ook {threshold} of meer zijn.")
+
+
+def leerplichttelling(frame: pd.DataFrame, year: SchoolYear | str,
+                      gemeenten: Iterable[str] | None = None,
+                      threshold: int | None = None) -> Return:
+    """The yearly Leerplichttelling (Leerplichtwet art. 25) per gemeente for ``year``."""
+    year = SchoolYear.parse(year) if isinstance(year, str) else year
+    t = check_threshold(threshold)
+    raw = leerplicht_counts(frame, year, gemeenten)
+    cols = list(LEERPLICHT_COLUMNS)
+    table = publish(raw, cols, t, totals=[("schooljaar",)])
+    sums = raw.groupby("schooljaar", as_index=False)[cols].sum()
+    sums.insert(0, "gemeenten", len(raw))
+    totals = publish(sums, cols, t, totals=None)
+    notes = _notes(t, (
+        f"Leerplichttelling schooljaar {year.label} ({year.start} tot en met {year.end}), "
+        "Leerplichtwet 1969 art. 25.",
+        "absoluut_verzuim: leerplichtige kinderen die nergens ingeschreven stonden, op enig "
+        "moment in het schooljaar.",
+        "langdurig_relatief_verzuim: ingeschreven, maar meer dan vier weken ongeoorloofd "
+        "afwezig, op enig moment in het schooljaar.",
+        "zonder_aanbod_3mnd: absoluut of relatief verzuim, langer dan drie "
+        "maanden zonder aanbod, op enig moment in het schooljaar.",
+        "vrijstelling_5a/5b/5c: verleende vrijstellingen (art. 5 onder a, b, c) die in het "
+        "schooljaar golden.",
+    ))
+    return Return("leerplichttelling", f"Leerplichttelling {year.label}", table, totals, notes, t)
+
+
+def inspectie(frame: pd.DataFrame, period: Period, regions: Iterable[str] | None = None,
+              threshold: int | None = None) -> Return:
+    """The periodic thuiszitters count per region for the Inspectie van het Onderwijs."""
+    t = check_threshold(threshold)
+    raw = inspectie_counts(frame, period, regions)
+    cols = list(INSPECTIE_COLUMNS)
+    table = publish(raw, cols, t, totals=[("periode",)], row_totals=INSPECTIE_ROW_TOTALS)
+    sums = raw.groupby(["periode", "peildatum"], as_index=False)[cols].sum()
+    sums.insert(0, "regios", len(raw))
+    totals = publish(sums, cols, t, totals=None, row_totals=INSPECTIE_ROW_TOTALS)
+    notes = _notes(t, (
+        f"Thuiszitters per regio, periode {period.start} tot en met {period.end}; "
+        f"peildatum {period.end}.",
+        "thuiszitters = absoluut_verzuim + langdurig_relatief_verzuim op de peildatum "
+        "(vrijstellingen tellen niet mee, maar staan ernaast: een dalend aantal thuiszitters "
+        "met stijgende vrijstellingen is geen succes).",
+        "zonder_aanbod_3mnd: op de peildatum langer dan drie maanden thuis "
+        "zonder aanbod.",
+        "nieuw_in_periode / terug_naar_school_in_periode: thuiszitters die in de periode "
+        "thuis kwamen te zitten / weer naar school gingen (zaak afgesloten).",
+        "vrijstelling_5a: geldend op de peildatum; vrijstelling_5a_nieuw_in_periode: in de "
+        "periode verleend.",
+    ))
+    return Return("inspectie", f"Thuiszitters {period.label}", table, totals, notes, t)
+
+
+def write_return(ret: Return, out: str | Path) -> Path:
+    """Write ``ret`` to ``out``: ``.csv`` (the table) or ``.xlsx`` (uitleg, table, totals).
+
+    Written atomically: a reader never sees half a file, and a failure leaves no file.
+    """
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix == ".csv":
+        return atomic_write(out, lambda tmp: ret.table.to_csv(tmp, index=False,
+                                                              encoding="utf-8"))
+    if suffix == ".xlsx":
+        return atomic_write(out, lambda tmp: _xlsx(ret, tmp))
+    raise CaseworkError(f"{out}: kies een bestandsnaam op .csv of .xlsx")
+
+
+def _xlsx(ret: Return, path: Path) -> None:
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        pd.DataFrame({"uitleg": [ret.title, *ret.notes]}).to_excel(
+            xw, sheet_name="uitleg", index=False)
+        ret.table.to_excel(xw, sheet_name=ret.name[:31], index=False)
+        ret.totals.to_excel(xw, sheet_name="totaal", index=False)
+        xw.sheets["uitleg"].column_dimensions["A"].width = 120
