@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from nabij.atlas.store import read_store, write_store
 from nabij.tables import SCHOOL_TYPES, TABLES
 
 if TYPE_CHECKING:
@@ -131,16 +132,13 @@ class Atlas:
     # -- persistence --------------------------------------------------------------
     def save(self, path: str | Path, overwrite: bool = True) -> Path:
         """Write the Atlas atomically as a folder of Parquet + GeoJSON + manifest.json."""
-        from nabij.atlas.store import save_atlas
-
-        return save_atlas(self, Path(path), overwrite=overwrite)
+        return write_store(self, Path(path), overwrite=overwrite)
 
     @classmethod
     def load(cls, path: str | Path, validate: bool = True) -> Atlas:
         """Load a saved Atlas; checksums and (by default) the tables are validated."""
-        from nabij.atlas.store import load_atlas
-
-        return load_atlas(Path(path), validate=validate)
+        tables, meta, geometry = read_store(Path(path), validate=validate)
+        return cls(tables, AtlasMeta.from_dict(meta), geometry)
 
     # -- summary ------------------------------------------------------------------
     def pupils_by_type(self) -> pd.Series:
@@ -199,3 +197,13 @@ class Atlas:
             f"{len(self.gemeenten)} gemeenten, {len(self.pc4)} pc4, "
             f"{len(self.scholen)} scholen)"
         )
+
+
+def save_atlas(atlas: Atlas, path: Path, overwrite: bool = True) -> Path:
+    """Write ``atlas`` to ``path`` (a folder) atomically and return the path."""
+    return atlas.save(path, overwrite=overwrite)
+
+
+def load_atlas(path: Path, validate: bool = True) -> Atlas:
+    """Load a stored Atlas; verify checksums, then (optionally) validate the tables."""
+    return Atlas.load(path, validate=validate)

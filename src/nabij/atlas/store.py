@@ -11,16 +11,32 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 import pandas as pd
 import shapely
 from shapely.geometry import mapping
 
-from nabij.atlas.atlas import Atlas, AtlasMeta
 from nabij.errors import StoreError
 from nabij.fileio import public_mode
+
+
+class StoredAtlas(Protocol):
+    """What the store writes: an Atlas's tables, meta and geometry (no import of Atlas, so
+    ``atlas.py`` -> ``store.py`` is the only direction)."""
+
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]: ...
+
+    @property
+    def meta(self) -> Any: ...
+
+    @property
+    def geometry(self) -> Mapping | None: ...
+
 
 FORMAT = "nabij-atlas"
 FORMAT_VERSION = 1
@@ -71,8 +87,8 @@ class _AtomicDir:
             shutil.rmtree(backup, ignore_errors=True)
 
 
-def save_atlas(atlas: Atlas, path: Path, overwrite: bool = True) -> Path:
-    """Write ``atlas`` to ``path`` (a folder) atomically and return the path."""
+def write_store(atlas: StoredAtlas, path: Path, overwrite: bool = True) -> Path:
+    """Write an atlas (its tables, meta and geometry) to ``path`` (a folder) atomically."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise StoreError(f"map {path} bestaat al; kies een andere map of sta overschrijven toe")
@@ -133,8 +149,10 @@ def read_manifest(path: Path) -> dict:
     return manifest
 
 
-def load_atlas(path: Path, validate: bool = True) -> Atlas:
-    """Load a stored Atlas; verify checksums, then (optionally) validate the tables."""
+def read_store(path: Path, validate: bool = True
+               ) -> tuple[dict[str, pd.DataFrame], dict, dict | None]:
+    """Tables, meta (as a dict) and geometry of a stored atlas; checksums verified, tables
+    (optionally) validated. :meth:`nabij.atlas.Atlas.load` makes the Atlas of them."""
     path = Path(path)
     manifest = read_manifest(path)
     tables: dict[str, pd.DataFrame] = {}
@@ -158,7 +176,6 @@ def load_atlas(path: Path, validate: bool = True) -> Atlas:
         }
         if not geometry:
             geometry = None
-    meta = AtlasMeta.from_dict(manifest["meta"])
     if validate:
         from nabij.tables import TABLES
         from nabij.validation import check_integrity, coerce_table, raise_if
@@ -171,7 +188,7 @@ def load_atlas(path: Path, validate: bool = True) -> Atlas:
                 problems += p
         problems += check_integrity(tables, origin, {n: 1 for n in tables})
         raise_if(problems, f"Atlas in {path} is ongeldig")
-    return Atlas(tables, meta, geometry)
+    return tables, manifest["meta"], geometry
 
 
-__all__ = ["save_atlas", "load_atlas", "read_manifest", "atomic_dir"]
+__all__ = ["write_store", "read_store", "read_manifest", "atomic_dir"]
