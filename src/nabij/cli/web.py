@@ -8,9 +8,13 @@ import sys
 from pathlib import Path
 
 import typer
+from rich.console import Console
 
 from nabij.cli.progress import console
 from nabij.errors import InputError
+
+out = Console()
+"""Results (passwords, written files) go to stdout; progress goes to stderr (``console``)."""
 
 app = typer.Typer(help="Regionale werkruimte (webapplicatie) starten en beheren.",
                   invoke_without_command=True, no_args_is_help=False)
@@ -32,7 +36,7 @@ def _print_users(users) -> None:
         t.add_column(col)
     for u in users:
         t.add_row(u.username, u.password, u.role, u.region)
-    console.print(t)
+    out.print(t)
 
 
 def _demo(schaal: float, seed: int) -> None:
@@ -60,8 +64,8 @@ def web(
     if demo:
         console.print("Demogegevens laden…")
         _demo(0.3, 2024)
-    console.print(f"Database: {database_label()}", highlight=False)
-    console.print(f"Werkruimte: http://127.0.0.1:{poort}/  (stoppen met Ctrl+C)")
+    out.print(f"Database: {database_label()}", highlight=False)
+    out.print(f"Werkruimte: http://127.0.0.1:{poort}/  (stoppen met Ctrl+C)")
     cmd = [sys.executable, "-m", "gunicorn", "nabij.web.wsgi:application",
            "--bind", f"127.0.0.1:{poort}", "--workers", str(workers),
            "--access-logfile", "-", "--log-level", "warning"]
@@ -108,7 +112,7 @@ def beheer_atlas(
 
     div = load_division(atlas, chosen[0],
                         progress=lambda m: console.print(f"  • {m}", highlight=False))
-    console.print(f"Indeling '{div.name}' geladen: {div.regions.count()} regio's.")
+    out.print(f"Indeling '{div.name}' geladen: {div.regions.count()} regio's.")
 
 
 @beheer.command("gebruiker")
@@ -127,7 +131,7 @@ def beheer_gebruiker(
     from nabij.web.regio.users import create_user
 
     password = create_user(naam, rol, regio, indeling, organisatie)
-    console.print(f"Gebruiker {naam} aangemaakt. Wachtwoord (wordt niet opnieuw getoond): "
+    out.print(f"Gebruiker {naam} aangemaakt. Wachtwoord (wordt niet opnieuw getoond): "
                   f"{password}", highlight=False)
 
 
@@ -149,4 +153,4 @@ def beheer_export(
     rows = agreement_rows(Agreement.objects.filter(region=region).select_related("owner")
                           .prefetch_related("parties"), region)
     atomic_write_bytes(uit, agreements_workbook(region, rows))
-    console.print(f"{len(rows)} afspraken geschreven naar {uit}", highlight=False)
+    out.print(f"{len(rows)} afspraken geschreven naar {uit}", highlight=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values
+from nabij.privacy import DEFAULT_THRESHOLD, format_count, publish
 from nabij.web.regio.registry import AGGREGATES
 
 
@@ -51,8 +51,7 @@ def published_table(table: CountTable, threshold: int = DEFAULT_THRESHOLD) -> Sh
     shown = publish(df, ["aantal"], threshold, totals=True if table.with_total else None)
     total = None
     if table.with_total:
-        total = _text(publish_values({"aantal": int(df["aantal"].sum())}, threshold,
-                                     units={"aantal": "aantal"})["aantal"])
+        total = format_count(int(df["aantal"].sum()), threshold)
     return ShownTable(table.caption, [(str(r.label), _text(r.aantal))
                                       for r in shown.itertuples()], total)
 
