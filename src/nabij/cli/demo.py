@@ -54,7 +54,7 @@ def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} is een bestand; geef een map op")
     out.mkdir(parents=True, exist_ok=True)
-    total = ATLAS_STEPS + 2 * len(SCENARIOS) + 10 + (2 if fonds else 0) + 3
+    total = ATLAS_STEPS + 2 * len(SCENARIOS) + 10 + (2 if fonds else 0) + 4
     title = "Demo: echt Nederland" if data else "Demo: synthetisch land"
     with steps(title, total) as step:
         if data is not None:
@@ -85,6 +85,11 @@ def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int
         measures = load_measures(out / "maatstaven")
         written = write_all(atlas, measures, out / "rapport.html", drempel,
                             read_manifest(atlas_dir), fund=fund, transport=transport)
+        step("monitor schrijven")
+        from nabij.cli.monitor import demo_monitor
+
+        written = {"monitor": demo_monitor(atlas, out / "monitor.html", data, drempel),
+                   **written}
     return written
 
 

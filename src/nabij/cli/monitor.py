@@ -153,3 +153,27 @@ def reeks_cmd(
         step("schrijven")
         atomic_write(out, lambda t: frame.to_csv(t, index=False, encoding="utf-8"))
     console.print(f"{len(frame)} regels -> {out}")
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "monitor" / "voorbeeld"
+"""Example targets (Stromenland-style: back to the national average in five years) and notes."""
+
+
+def demo_monitor(atlas, out: Path, data: Path | None = None,
+                 drempel: int = DEFAULT_THRESHOLD) -> Path:
+    """The monitor of the status-quo PO regions with the example targets and notes (``nabij
+    demo``): the CBS series with ``data``, else the synthetic history and register."""
+    from nabij.monitor.catalogue import load_catalogue
+    from nabij.monitor.engine import run_monitor
+    from nabij.monitor.inputs import division_for, history_for, register_for
+    from nabij.monitor.notes import read_notes
+    from nabij.monitor.targets import read_targets
+    from nabij.report.monitor_html import write_monitor
+
+    cat = load_catalogue()
+    reg, synthetic = register_for(atlas, None, cat)
+    result = run_monitor(atlas, division_for(atlas, None, "PO"), history_for(atlas, data), reg,
+                         read_targets(EXAMPLES / "doelen.csv", cat),
+                         read_notes(EXAMPLES / "notities.csv", cat), cat,
+                         register_modelled=synthetic)
+    return write_monitor(result, atlas, out, drempel)["html"]
