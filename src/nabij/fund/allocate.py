@@ -83,7 +83,8 @@ def _breakpoint_scale(raw: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     times, d_slope, d_const = times[order], d_slope[order], d_const[order]
     const = lo.sum() + np.cumsum(d_const)
     slope = np.cumsum(d_slope)
-    value = const + slope * times
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = const + slope * times
     reached = value >= total
     k = int(np.argmax(reached)) if reached.any() else len(times)
     if k == 0:
