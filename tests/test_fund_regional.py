@@ -156,6 +156,23 @@ def test_transport_money_follows_modelled_cost(hand):
     assert any("alleen de besparingen" in f.message for f in warn)
 
 
+def test_transport_savings_fill_the_region_of_their_gemeente(hand):
+    from nabij.transport import Provision, what_if
+    from nabij.transport.whatif import savings_source
+
+    # an SO place near 2001/2002 for pupils who now travel to SO3001 and SO1001
+    w = what_if(hand, [Provision("OZA midden", "SO", 52.0, 5.25, 30, frozenset({3, 4}))])
+    saved = w.savings()
+    assert saved.sum() > 0
+    d = parse_definition(REG_TOML).with_source(savings_source(w, 2031))
+    r = allocate(d, hand, "gemeente", regions="swv-po")
+    b = r.bijdragen[r.bijdragen["soort"].str.startswith("besparing")]
+    assert int(b["bedrag_2030"].sum()) == 0  # savings count from 2031
+    assert int(b["bedrag_2031"].sum()) == sum(int(round(v)) for v in saved)
+    _check_funds(r, d)
+    assert not [f for f in check_definition(d) if "leerlingenvervoer in het fonds" in f.message]
+
+
 def test_user_amounts_where_present(hand, tmp_path):
     d = parse_definition(REG_TOML)
     csv = tmp_path / "nu.csv"

@@ -192,6 +192,8 @@ def target_amounts(
     lo = pupils * floor_pp
     hi = np.where(pupils > 0, pupils * cap_pp, 0.0) if np.isfinite(cap_pp) else np.where(
         pupils > 0, np.inf, 0.0)
+    if np.all(raw >= lo) and np.all(raw <= hi):
+        return raw, contrib  # no floor or cap binds: the formula itself (t = 1) is exact
     try:
         amounts = clamp_to_total(raw, lo, hi, total)
     except ValueError as e:

@@ -407,11 +407,26 @@ class _Engine:
                                              for k in self.comp[1:]],
             "eenheid_waarde": ["per leerling"] + [FACTORS[k].unit for k in self.comp[1:]],
         })
-        gevoel = pd.concat(sens, ignore_index=True) if sens else pd.DataFrame(
-            columns=["regio", "eenheid", "naam", "gewicht"])
+        gevoel = self._sensitivity_table(sens, common, T)
         return {"jaren": jaren, "regios": regios, "bronnen": bronnen, "bijdragen": bijdragen,
                 "verdeling": verdeling, "effect": effect, "toelichting": toel,
                 "factoren": fac, "gevoeligheid": gevoel, "gewichten": gew}
+
+
+    def _sensitivity_table(self, sens: list[dict], common: dict, T: np.ndarray) -> pd.DataFrame:
+        if not sens:
+            return pd.DataFrame(columns=["regio", "eenheid", "naam", "gewicht"])
+        frames = []
+        base = np.where(T > 0, T, 1)
+        for k in sens[0]:
+            plus = np.concatenate([x[k][0] for x in sens])
+            minus = np.concatenate([x[k][1] for x in sens])
+            frames.append(pd.DataFrame({
+                "regio": common["regio"], "eenheid": common["eenheid"], "naam": common["naam"],
+                "gewicht": k, "leerlingen": self.pupils, "plus10": plus, "min10": minus,
+                "plus10_pct": np.round(np.where(T > 0, 100 * plus / base, 0.0), 3),
+                "min10_pct": np.round(np.where(T > 0, 100 * minus / base, 0.0), 3)}))
+        return pd.concat(frames, ignore_index=True)
 
 
 class _Region:
@@ -483,32 +498,25 @@ class _Region:
         s = float(base.sum())
         return base / s if s > 0 else self._flat()
 
-    def sensitivity(self) -> pd.DataFrame:
-        """Change of each unit's doeljaar target when one weight moves +10 % or -10 %."""
+    def sensitivity(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per weight: change of each unit's doeljaar target at weight x 1.1 and x 0.9."""
         e, D = self.e, self.D_last
         T_int = self.final[0]
-        frames = []
+        out = {}
         for j, k in enumerate(e.comp):
             if e.w[j] <= 0:
                 continue
-            out = {}
-            for tag, f in (("plus10", 1.1), ("min10", 0.9)):
+            moved = []
+            for f in (1.1, 0.9):
                 w2 = e.w.copy()
                 w2[j] *= f
                 try:
                     T2, _ = self.target(D, w2)
-                    out[tag] = round_to_total(T2, D, self.keys) - T_int
+                    moved.append(round_to_total(T2, D, self.keys) - T_int)
                 except InputError:
-                    out[tag] = np.zeros(len(self.n), np.int64)
-            base = np.where(T_int > 0, T_int, 1)
-            frames.append(pd.DataFrame({
-                "regio": self.code, "eenheid": self.keys,
-                "naam": e.names[self.a:self.b], "gewicht": k, "leerlingen": self.n,
-                "plus10": out["plus10"], "min10": out["min10"],
-                "plus10_pct": np.round(np.where(T_int > 0, 100 * out["plus10"] / base, 0.0), 3),
-                "min10_pct": np.round(np.where(T_int > 0, 100 * out["min10"] / base, 0.0), 3),
-            }))
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+                    moved.append(np.zeros(len(self.n), np.int64))
+            out[k] = (moved[0], moved[1])
+        return out
 
 
 # -- helpers -------------------------------------------------------------------------------------
