@@ -337,12 +337,13 @@ class _Engine:
 
         bij, src_rows = [], []
         for s, src in enumerate(d.bronnen):
-            label = "aanname" if src.aanname else (
-                MODELLED if (src.gemodelleerd or not src.per_eenheid) else "opgegeven")
+            label = "aanname" if src.aanname else (MODELLED if src.gemodelleerd
+                                                   else "opgegeven")
             src_rows.append({"bron": src.naam, "soort": SOURCE_KIND_LABELS.get(src.soort,
                                                                                 src.soort),
                              "vanaf": src.vanaf or years[0], "tot": src.tot or years[-1],
                              "tijdelijk": "ja" if src.tot else "nee",
+                             "bedrag_per_jaar": euros(src.total),
                              "bedrag_doeljaar": d.source_amounts(years[-1])[s],
                              "bijdrager": contributor(src), "herkomst": label,
                              "toelichting": " ".join(src.herkomst.split())})

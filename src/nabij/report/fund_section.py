@@ -163,12 +163,12 @@ def _fund_html(r, threshold: int, top: int) -> str:
 
 def _sources_table(r) -> str:
     y = r.doeljaar
-    rows = [[_t(x.bron), _t(x.soort), _c(eur(x.bedrag_doeljaar)),
+    rows = [[_t(x.bron), _t(x.soort), _c(eur(x.bedrag_per_jaar)), _c(eur(x.bedrag_doeljaar)),
              _t(f"{x.vanaf}–{x.tot}" + (" (tijdelijk)" if x.tijdelijk == "ja" else "")),
              _t(x.herkomst), _t(x.bijdrager)] for x in r.bronnen.itertuples()]
-    return _table(f"Bronnen van de fondsen in {y} (landelijke som) en hoe ze over de regio's "
-                  "komen", ["Bron", "Soort", f"Bedrag {y}", "Looptijd", "Herkomst",
-                            "Toerekening aan de regio's"], rows)
+    return _table("Bronnen van de fondsen (landelijke som) en hoe ze over de regio's komen",
+                  ["Bron", "Soort", "Bedrag per jaar", f"Bedrag {y}", "Looptijd",
+                   "Herkomst van het bedrag", "Toerekening aan de regio's"], rows)
 
 
 def _formula_html(r, s: dict) -> str:
