@@ -274,24 +274,28 @@ def _region_details(r, threshold: int) -> str:
     years = r.definition.years
     v = r.verdeling.pivot_table(index=["regio", "eenheid"], columns="jaar", values="bedrag",
                                 aggfunc="sum")
-    e = r.effect.set_index(["regio", "eenheid"])
-    reg = r.regios[r.regios["jaar"] == r.doeljaar].set_index("regio")
+    v.columns = [f"j{y}" for y in v.columns]
+    e = r.effect.merge(v, left_on=["regio", "eenheid"], right_index=True, how="left")
+    e = e.sort_values(["regio", "verschil_per_leerling"], ascending=[True, False],
+                      kind="stable")
+    names = dict(zip(r.regios["regio"], r.regios["naam"], strict=False))
     out = [f"<h4>Overgangspad per {'regio' if r.regional else 'fonds'}</h4>",
            "<p>Per leeromgeving: de basislijn, het bedrag in elk jaar van de overgang en het "
            f"doel in {r.doeljaar} ({GEM}).</p>"]
-    for code, grp in e.groupby(level="regio", sort=True):
-        name = reg.at[code, "naam"] if code in reg.index else code
-        rows = []
-        for (rc, unit), x in grp.sort_values("verschil_per_leerling", ascending=False).iterrows():
-            path = [_c(eur(v.at[(rc, unit), y])) if (rc, unit) in v.index else _c("–")
-                    for y in years]
-            rows.append([_t(f"{x['naam']} ({unit})"), _count(x["leerlingen"], threshold),
-                         _c(eur(x["huidig"]))] + path
-                        + [_per(x["verschil_per_leerling"], x["leerlingen"], threshold)])
+    head = ["Leeromgeving", "Leerlingen", "Basislijn"] + [str(y) for y in years] \
+        + ["Verschil per leerling"]
+    cols = [f"j{y}" for y in years]
+    by_region: dict[str, list] = {}
+    for x in e[["regio", "naam", "eenheid", "leerlingen", "huidig", "verschil_per_leerling"]
+               + cols].to_dict("records"):
+        by_region.setdefault(x["regio"], []).append(
+            [_t(f"{x['naam']} ({x['eenheid']})"), _count(x["leerlingen"], threshold),
+             _c(eur(x["huidig"]))] + [_c(eur(x[c])) for c in cols]
+            + [_per(x["verschil_per_leerling"], x["leerlingen"], threshold)])
+    for code, rows in by_region.items():
+        name = names.get(code, code)
         out.append(f"<details><summary>{escape(str(name))}</summary>")
-        out.append(_table(f"{name}: overgang per leeromgeving",
-                          ["Leeromgeving", "Leerlingen", "Basislijn"]
-                          + [str(y) for y in years] + ["Verschil per leerling"], rows))
+        out.append(_table(f"{name}: overgang per leeromgeving", head, rows))
         out.append("</details>")
     return "\n".join(out)
 
