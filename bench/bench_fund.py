@@ -54,9 +54,9 @@ def main() -> None:
     from nabij.divisions import jeugdregio_division, status_quo
     from nabij.fund import EXAMPLE, allocate, check_definition, load_definition
     from nabij.fund.definition import Source
+    from nabij.fund.savings import savings_source
     from nabij.report.fund_section import render_fund_section
     from nabij.transport import Closure, Provision, transport_costs, what_if
-    from nabij.transport.whatif import savings_source
 
     t0 = time.perf_counter()
     atlas, label = load_atlas(args.data, args.synthetic)

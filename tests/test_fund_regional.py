@@ -157,8 +157,8 @@ def test_transport_money_follows_modelled_cost(hand):
 
 
 def test_transport_savings_fill_the_region_of_their_gemeente(hand):
+    from nabij.fund.savings import savings_source
     from nabij.transport import Provision, what_if
-    from nabij.transport.whatif import savings_source
 
     # an SO place near 2001/2002 for pupils who now travel to SO3001 and SO1001
     w = what_if(hand, [Provision("OZA midden", "SO", 52.0, 5.25, 30, frozenset({3, 4}))])

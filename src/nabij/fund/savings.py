@@ -26,7 +26,7 @@ def savings_source(result: HasSavings, vanaf: int,
                    naam: str = "Besparing leerlingenvervoer (gemodelleerd)") -> Source:
     """The what-if's positive savings per gemeente as a fund source from year ``vanaf``."""
     s = result.savings().round(0)
-    return Source(naam, "vervoer", None, {k: Decimal(str(v)) for k, v in s.items()},
+    return Source(naam, "vervoersbesparing", None, {k: Decimal(str(v)) for k, v in s.items()},
                   vanaf=vanaf, herkomst="Gemodelleerde besparing op leerlingenvervoer uit een "
                   "wat-als-analyse (nabij vervoer watals); alleen gemeenten met een besparing.",
                   gemodelleerd=True)
@@ -42,6 +42,7 @@ def read_savings(path: str | Path, vanaf: int,
                  for line, code, _, msg in rows if not msg and not GM_RE.fullmatch(code)]
     if problems:
         raise InputError("Besparingsbestand is ongeldig; er is niets geschreven", problems)
-    return Source(naam, "vervoer", None, {code: amount for _, code, amount, _ in rows},
+    return Source(naam, "vervoersbesparing", None,
+                  {code: amount for _, code, amount, _ in rows},
                   vanaf=vanaf, herkomst=f"Gemodelleerde besparing op leerlingenvervoer uit "
                   f"{path.name} (nabij vervoer watals).", gemodelleerd=True)
