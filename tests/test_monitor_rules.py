@@ -79,6 +79,9 @@ def test_rule_back_to_national_average_and_application():
     tg = {t.regio: t for t in resolve(specs, s, ["A", "B"])}
     assert tg["A"].basiswaarde == 6.0 and tg["A"].doelwaarde == 4.5
     assert tg["B"].doelwaarde == 2.5  # the region's own row wins over '*'
+    # with the catalogue's direction (lower is better) a region below the average keeps its level
+    tg2 = {t.regio: t for t in resolve(specs[:1], s, ["A", "B"], catalogue=CAT)}
+    assert tg2["A"].doelwaarde == 4.5 and tg2["B"].doelwaarde == 3.0
     out = apply_targets(s[s["regio"] != "NL"], list(tg.values())).set_index(
         ["regio", "schooljaar"])
     assert out.loc[("A", 2022), "doelpad"] == pytest.approx(6.0 - 2 * 0.3)

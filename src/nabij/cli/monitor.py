@@ -36,7 +36,9 @@ def _load(atlas_dir: Path, data: Path | None, indeling: Path | None, sector: str
 
     code = parse_sector(sector).code
     step("atlas laden")
-    atlas = Atlas.load(atlas_dir)
+    # checksums are always verified; the tables were validated when the atlas was built, so
+    # re-validating them (most of the loading time on the real Netherlands) is skipped
+    atlas = Atlas.load(atlas_dir, validate=False)
     cat = load_catalogue(indicatoren)
     step("reeksen lezen")
     history = history_for(atlas, data)

@@ -78,7 +78,7 @@ def run_monitor(atlas: Atlas, division: Division, history: PupilHistory | None =
     reg = aggregate(obs, atlas, division, cat)
     nat = national(obs, cat)
     both = pd.concat([reg, nat], ignore_index=True)
-    tg = resolve(targets or [], both, division.regions)
+    tg = resolve(targets or [], both, division.regions, catalogue=cat)
     reg = apply_targets(reg, tg)
     exp, models = expected_values(reg, region_context(atlas, division))
     reg = reg.merge(exp.drop(columns=["z"]), on=["regio", "indicator", "schooljaar", "halfjaar"],

@@ -9,7 +9,8 @@ Layout of the targets CSV (``docs/monitor-doelen.md``), one target per row:
 ``basiswaarde``  optional; empty: the region's observed value in the baseline year
 ``doelwaarde``   the value to reach; empty when ``regel`` is given
 ``regel``        optional: ``landelijk_gemiddelde`` ("terug naar het landelijk gemiddelde"): the
-                 national value in the baseline year
+                 national value in the baseline year (a region already on the better side of
+                 it keeps its own baseline value as target)
 ``doeljaar``     school year by which the target value should be reached
 ``traject``      ``recht`` (straight line, default) or ``trapsgewijs`` (stepped)
 ``stappen``      optional, for ``trapsgewijs``: number of equal steps (default: one per year)
@@ -196,13 +197,16 @@ def read_targets(path: str | Path, catalogue: Catalogue) -> list[TargetSpec]:
 
 
 def resolve(specs: list[TargetSpec], series: pd.DataFrame, regions: list[str],
-            file: str = "doelen.csv") -> list[Target]:
+            file: str = "doelen.csv", catalogue: Catalogue | None = None) -> list[Target]:
     """Targets per region with baseline and target values filled in from the series.
 
     ``series`` holds region rows and the national rows (``regio`` "NL"), whole school years
     or half years (a baseline year's value is its whole-year value, else its last half).
     A later row for the same region and indicator replaces an earlier one (``*`` first, then
-    a region's own row wins). InputError when a value cannot be found.
+    a region's own row wins). With the rule ``landelijk_gemiddelde`` and a ``catalogue`` that
+    gives the indicator a direction, a region already on the better side of the national
+    value keeps its own baseline as target (it need not get worse). InputError when a value
+    cannot be found.
     """
     value = _values(series)
     problems: list[Problem] = []
@@ -219,6 +223,8 @@ def resolve(specs: list[TargetSpec], series: pd.DataFrame, regions: list[str],
                 value.get((reg, s.indicator, s.basisjaar))
             goal = s.doelwaarde if s.regel is None else \
                 value.get(("NL", s.indicator, s.basisjaar))
+            if s.regel is not None and base is not None and goal is not None:
+                goal = _no_worse(goal, base, catalogue, s.indicator)
             if base is None or goal is None:
                 if s.regio != ALL_REGIONS:
                     problems.append(Problem(
@@ -231,6 +237,15 @@ def resolve(specs: list[TargetSpec], series: pd.DataFrame, regions: list[str],
     if problems:
         raise InputError(f"Doelenbestand {file} past niet bij de reeksen", problems)
     return list(out.values())
+
+
+def _no_worse(goal: float, base: float, catalogue: Catalogue | None, indicator: str) -> float:
+    lower = catalogue[indicator].better_lower if catalogue and indicator in catalogue else None
+    if lower is True:
+        return min(goal, base)
+    if lower is False:
+        return max(goal, base)
+    return goal
 
 
 def _values(series: pd.DataFrame) -> dict[tuple[str, str, int], float]:

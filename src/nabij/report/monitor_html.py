@@ -114,14 +114,14 @@ class Ctx:
 
 
 # --------------------------------------------------------------------------- region pages
-def _note_list(ctx: Ctx, regio: str, iid: str) -> list[dict]:
-    """Notes of this region (or every region, or the national line) for this indicator."""
-    picked = [n for n in ctx.note_records if n["regio"] in (regio, "*", NATIONAL)
-              and n["indicator"] in (iid, "")]
+def _page_notes(ctx: Ctx, regio: str) -> list[dict]:
+    """Notes of this region, of every region and of the national line, numbered by date."""
+    picked = [n for n in ctx.note_records if n["regio"] in (regio, "*", NATIONAL)]
     picked.sort(key=lambda n: n["datum"])
     out = []
     for k, n in enumerate(picked, start=1):
         out.append({"nr": k, "datum": n["datum"], "tekst": n["tekst"], "auteur": n["auteur"],
+                    "indicator": n["indicator"],
                     "x": float(n["schooljaar"]) + (0.5 if n["halfjaar"] == 2 else 0.0),
                     "periode": period_label(int(n["schooljaar"]), int(n["halfjaar"])),
                     "landelijk": n["regio"] == NATIONAL})
@@ -138,11 +138,11 @@ def _target_line(ctx: Ctx, regio: str, iid: str) -> tuple[Line | None, object]:
     return Line([(x, float(t.path(x))) for x in xs]), t
 
 
-def _figure(ctx: Ctx, regio: str, iid: str, fig_id: str) -> dict:
+def _figure(ctx: Ctx, regio: str, iid: str, fig_id: str, page_notes: list[dict]) -> dict:
     ind = ctx.ind(iid)
     own = ctx.rows(regio, iid)
     nat = {(r["schooljaar"], r["halfjaar"]): r["waarde"] for r in ctx.rows(NATIONAL, iid)}
-    notes = _note_list(ctx, regio, iid)
+    notes = [n for n in page_notes if n["indicator"] in (iid, "")]
     tline, target = _target_line(ctx, regio, iid)
     x = [float(r["schooljaar"]) + (0.5 if r["halfjaar"] == 2 else 0.0) for r in own]
     vals = [_num(r["waarde"]) for r in own]
@@ -157,7 +157,7 @@ def _figure(ctx: Ctx, regio: str, iid: str, fig_id: str) -> dict:
         v0 = vals[0] if vals else None
         n0 = nat_vals[0] if nat_vals else None
         svg = pair_chart(fig_id, f"{title}: {summary}",
-                         [(name, v0, fmt(v0, ind)), (NATIONAL_NAME, n0, fmt(n0, ind))],
+                         [(regio, v0, fmt(v0, ind)), (NATIONAL_NAME, n0, fmt(n0, ind))],
                          ind.eenheid)
     else:
         region_line = Line(list(zip(x, vals, strict=True)), prov)
@@ -168,8 +168,10 @@ def _figure(ctx: Ctx, regio: str, iid: str, fig_id: str) -> dict:
         shown = [(n["x"], n["nr"]) for n in notes if lo - 0.01 <= n["x"] <= hi + 0.01]
         svg = line_chart(fig_id, f"{title}: {summary}", region_line, nat_line, tline, shown)
     return {"id": fig_id, "indicator": ind, "title": ind.naam, "svg": Markup(svg),
-            "label": _label(ind, ctx.result), "summary": summary, "notes": notes,
-            "table": _figure_table(ctx, ind, own, nat_vals, notes, name),
+            "label": _label(ind, ctx.result), "summary": summary,
+            "notes": [n for n in notes if n["indicator"] == iid],
+            "table": table_html(_figure_table(ctx, ind, own, nat_vals, notes, name),
+                                f"{fig_id}-tabel", f"{ind.naam} — {name}"),
             "single": single, "has_target": target is not None}
 
 
@@ -222,16 +224,38 @@ def _figure_table(ctx: Ctx, ind: Indicator, own: list[dict], nat_vals: list[floa
     return Table(headers, rows)
 
 
+def table_html(t: Table, table_id: str, caption: str) -> Markup:
+    """The markup of the report's ``table`` macro (macros.html.j2), built in Python: the
+    monitor has hundreds of small tables and the macro dominates rendering time."""
+    def cls(j: int) -> str:
+        return t.col_class(j)
+
+    cap = escape(caption)
+    head = "".join(f'<th scope="col" class="{cls(j)}">{escape(h)}</th>'
+                   for j, h in enumerate(t.headers))
+    body = []
+    for row in t.rows:
+        cells = "".join(
+            f'<td class="{"getal" if c.numeric else ""}{" verborgen" if c.suppressed else ""} '
+            f'{cls(j)}">{escape(c.text)}</td>' for j, c in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    return Markup(
+        f'<div class="tabelrol" tabindex="0" role="region" aria-label="{cap}">'
+        f'<table id="{escape(table_id)}" class="data"><caption class="sr-only">{cap}</caption>'
+        f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
 def _region_page(ctx: Ctx, regio: str, k: int) -> dict:
     res = ctx.result
     ids = res.indicators
     check_shown_together(ids, res.catalogue)
-    figs = [_figure(ctx, regio, iid, f"r{k}-{iid}") for iid in ids]
+    notes = _page_notes(ctx, regio)
+    figs = [_figure(ctx, regio, iid, f"r{k}-{iid}", notes) for iid in ids]
     groups = _groups(ctx, figs)
     w = res.warnings
     warn = w[w["regio"] == regio] if len(w) else w
     return {"id": f"regio-{k}", "code": regio, "name": res.region_name(regio),
-            "groups": groups, "status": _status_items(ctx, regio),
+            "groups": groups, "status": _status_items(ctx, regio), "notes": notes,
             "warnings": [{"periode": period_label(int(r.schooljaar), int(r.halfjaar)),
                           "melding": r.melding} for r in warn.itertuples(index=False)],
             "unexplained": _unexplained(ctx, regio)}
