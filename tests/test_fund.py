@@ -95,7 +95,7 @@ def test_hand_computed_allocation(atlas3):
     assert last.to_dict() == want
     e = r.effect.set_index("eenheid")
     assert e["doel"].to_dict() == want
-    assert e.loc["GM0002", "huidig"] == 540_000  # verevening: 900 per pupil
+    assert e.loc["GM0002", "huidig"] == 540_000  # baseline: national money by pupils, 900 each
     assert e.loc["GM0002", "uitkomst"] == "wint" and e.loc["GM0003", "uitkomst"] == "verliest"
     assert e.loc["GM0003", "verschil_per_leerling"] == pytest.approx((131_860 - 180_000) / 200)
     t = r.toelichting.set_index("eenheid")

@@ -28,6 +28,10 @@ def _eur(v: float) -> str:
     return "€ " + f"{v:,.0f}".replace(",", ".")
 
 
+def _mln(v: float) -> str:
+    return f"{v / 1e6:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
 def resolve_level(niveau: str, atlas):
     """A built-in level name, or a Division read from ``indeling:<file>``."""
     from nabij.divisions.units import LEVELS
@@ -127,13 +131,15 @@ def verdeel(
     paths = result.write(out)
     s = result.summary()
     t = Table(title=f"{definition.naam} — {s['fondsen']} fonds(en), per {s['niveau']} "
-              "(landelijke som)")
+              "(landelijke som, € mln)")
     for col in ("Jaar", "Fonds", "Reserve", "Doorbraakbudget", "Te verdelen", "Overgang"):
-        t.add_column(col, justify="left" if col == "Jaar" else "right")
+        t.add_column(col, justify="left" if col == "Jaar" else "right", no_wrap=True)
     for r in result.jaren.itertuples():
-        t.add_row(str(r.jaar), _eur(r.fonds), _eur(r.reserve), _eur(r.doorbraakbudget),
-                  _eur(r.te_verdelen), f"{100 * r.overgang:.0f} %")
+        t.add_row(str(r.jaar), _mln(r.fonds), _mln(r.reserve), _mln(r.doorbraakbudget),
+                  _mln(r.te_verdelen), f"{100 * r.overgang:.0f} %")
     console.print(t)
+    console.print("Exacte bedragen (hele euro's, per regio en leeromgeving) staan in de "
+                  "bestanden.")
     console.print(f"Doeljaar {s['doeljaar']}: {s['winnaars']} leeromgevingen gaan erop vooruit, "
                   f"{s['verliezers']} achteruit ten opzichte van de basislijn (het geld van nu, "
                   "gemodelleerd). Leerlingaantallen zijn gemodelleerd.")
@@ -174,6 +180,8 @@ def controleer(
 ) -> None:
     """Controleer een fondsdefinitie zonder iets te schrijven, ook tegen het advies 'Over de
     lijnen' (besparingen op vervoer, voorzieningsbekostiging, herkomst van bedragen)."""
+    from rich.markup import escape as rich_escape
+
     from nabij.fund import check_definition, load_definition
     from nabij.fund.check import WARNING
 
@@ -194,7 +202,7 @@ def controleer(
     warnings = [f for f in findings if f.level == WARNING]
     for f in findings:
         tag = "[yellow]Waarschuwing[/]" if f.level == WARNING else "[cyan]Opmerking[/]"
-        console.print(f"{tag}: {f.message}", markup=True, highlight=False)
+        console.print(f"{tag}: {rich_escape(f.message)}", highlight=False)
     if not warnings:
         console.print("Geen waarschuwingen: de definitie volgt het advies 'Over de lijnen'.")
     elif streng:
