@@ -131,3 +131,44 @@ def test_real_s1_and_fusie(real_atlas):
     assert "Zeeuws-Vlaanderen" in exempt["PO 29-03"] and "Texel" in exempt["VO 27-01"]
     for s in ("PO", "VO"):
         assert fusie[s].assignment.value_counts().get(f"{s} 29-03", 0) > 0
+
+
+# -- measures that do not tilt the comparison ------------------------------------------------------
+
+
+def test_thuisnabijheid_counts_children_without_own_provision(atlas):
+    # one step of 0.1 degree longitude at 52 N: 6.846 km straight, x 1.40 detour = 9.584 km.
+    # PO 01-01 (1001-2001) has the SBO (1002) and SO cluster 3 (1001), not cluster 4; PO 01-02
+    # (2002-3002) has SO 3+4 (3001), no SBO. Children without their own provision count at the
+    # distance to the nearest one anywhere: SBO for 2002, 3001, 3002 at 2, 3, 4 steps.
+    from nabij.divisions import status_quo
+    from nabij.measures import measure_all
+
+    step = 9.584
+    s = measure_all(atlas, [status_quo(atlas, "PO")]).divisions[0].summary
+    assert s["zonder_eigen_SBO"] == pytest.approx(0.5)
+    assert s["thuis_SBO_binnen_10km"] == pytest.approx(3 / 6)  # 1001, 1002, 2001
+    assert s["thuis_SBO_binnen_20km"] == pytest.approx(4 / 6)  # and 2002 (2 steps, elsewhere)
+    assert s["thuis_SBO_mediaan"] == pytest.approx(step, abs=0.01)
+    # pooled over SBO, SO3, SO4 (6 x 3 child groups of 100): within 10 km 3 + 5 + 3 of 18;
+    # SO4 for 1001, 1002, 2001 lies in the other region (3001): 4, 3, 2 steps
+    assert s["thuisnabij_binnen_10km"] == pytest.approx(11 / 18)
+    assert s["thuisnabij_binnen_20km"] == pytest.approx(14 / 18)
+    assert s["zonder_eigen_voorziening"] == pytest.approx(6 / 18)  # SBO 3 + SO4 3
+
+
+def test_drukte_counts_po_and_vo_together(atlas):
+    # status quo: GM0001 meets PO 01-01 + VO 01-01 (2), GM0002 PO 01-01, PO 01-02, VO 01-02
+    # (3), GM0003 PO 01-02 + VO 01-02 (2): 7/3. One funderend region: 1 per gemeente.
+    # S1 at 0.6: FO 01-01 and FO 01-02 are one SWV each in both divisions: GM0001 1,
+    # GM0002 2 (FO 01-01 for PO in 2001), GM0003 1: 4/3.
+    from nabij.measures import measure_all
+
+    divisions = [*build_scenario(atlas, "status-quo"), *build_scenario(atlas, "s1-keten"),
+                 *build_scenario(atlas, "s1", ScenarioOptions(s1_share=0.6))]
+    got = {d.name: d.summary["oogo_partners_per_gemeente"]
+           for d in measure_all(atlas, divisions).divisions}
+    assert got == pytest.approx({"Status quo PO": 7 / 3, "Status quo VO": 7 / 3,
+                                 "S1-variant Koppelen en ketenen": 1.0,
+                                 "S1 Funderend onderwijs PO": 4 / 3,
+                                 "S1 Funderend onderwijs VO": 4 / 3})

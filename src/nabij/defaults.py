@@ -94,6 +94,26 @@ SCENARIO_OPTIMIZE_TIME_LIMIT_S: float = 5.0
 compare``). Reason: the heuristic converges within a few seconds on national instances
 (BENCHMARKS.md), so the demo stays fast; ``nabij optimize --tijd`` searches longer."""
 
+OPTIMIZE_CHANGE_WEIGHT: float = 0.1
+"""Weight of verandering in the default objective ``evenwichtig`` (a change penalty by default:
+10 % less change is worth 1 % of all pupils crossing a border). Aanname van nabij."""
+
+FRONT_CHANGE_WEIGHTS: tuple[float, ...] = (2.0, 0.5, 0.25, 0.16, 0.1, 0.06, 0.035, 0.02, 0.01,
+                                            0.0)
+"""Weights on verandering of ``nabij optimize --front``, from "keep what is there" to "ignore
+the status quo"; roughly halving, so the points spread over the front (aanname van nabij)."""
+
+FRONT_TIME_PER_POINT_S: float = 3.0
+"""Seconds of search per point of the front (10 points: the whole front of the real
+Netherlands stays under a minute, BENCHMARKS.md)."""
+
+FRONT_DISTANCE_WEIGHT: float = 0.05
+"""Weight of the distance term on the front (grensverkeer weighs 1, no reward for more regions:
+the minimum and the maximum bound the scale). Aanname van nabij."""
+
+FRONT_MIN_POINTS: int = 7
+"""A front with fewer points is reported as thin (issue 10 asks for at least 7)."""
+
 OPTIMIZE_SEED: int = 0
 """Start value of the optimizer's random choices (same seed, same result within the limit)."""
 

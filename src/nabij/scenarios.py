@@ -93,32 +93,53 @@ def _fusie(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
             for s in ("PO", "VO")]
 
 
-def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
-    """The optimizer with its defaults (evenwichtig, minimum = fusie threshold), per sector.
-
-    When the minimum cannot be met anywhere on the map (a small country, an island without a
-    link), the minimum is lowered to what the map allows and the recipe says so.
-    """
-    # lazy: the optimizer sits downstream of the scenario registry
-    from nabij.optimize import InfeasibleError, Regionalizer
+def _front(atlas: Atlas, sector: str, o: ScenarioOptions, per_point: float, seed: int):
+    """The front of one sector with the advice's minimum and the default maximum; when the map
+    cannot meet them, a lowered minimum (then no maximum). Returns (front, note)."""
+    from nabij.divisions.graph import school_pupils
+    from nabij.divisions.scale import largest_status_quo
+    from nabij.optimize import InfeasibleError
+    from nabij.optimize.front import pareto_front
     from nabij.optimize.infeasible import largest_feasible_minimum
     from nabij.optimize.problem import area_graph
 
+    big = largest_status_quo(atlas, sector)
+    kw = dict(time_per_point=per_point, seed=seed, provisions=o.provisions)
+    try:
+        return pareto_front(atlas, sector, o.fusie_threshold, big, **kw), ""
+    except InfeasibleError as e:
+        why = "; ".join(p.message for p in e.problems)
+    lower = largest_feasible_minimum(area_graph(atlas, sector))
+    note = f"Minimum verlaagd naar {lower:.0f} leerlingen: {why}"
+    if lower > big:
+        note += f"; maximum verhoogd naar {lower:.0f}"
+    try:
+        return pareto_front(atlas, sector, lower, max(big, lower), **kw), note
+    except InfeasibleError:
+        total = float(school_pupils(atlas, SECTORS[sector].types).sum())
+        return pareto_front(atlas, sector, lower, total, **kw), note + " (en geen maximum)"
+
+
+def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
+    """Per sector the knee of the Pareto front over the weight on change (see
+    :mod:`nabij.optimize.front`): minimum = fusie threshold, maximum = the largest status-quo
+    SWV of the sector. When the map cannot meet the bounds (a small country, an island without
+    a link), the minimum is lowered (and if needed the maximum dropped); the recipe says so.
+    """
+    # lazy: the optimizer sits downstream of the scenario registry
+    from nabij.defaults import FRONT_CHANGE_WEIGHTS
+    from nabij.optimize.front import optimum_division
+
+    total = float(o.extra.get("optimaal_tijd", SCENARIO_OPTIMIZE_TIME_LIMIT_S))
+    per_point = total / len(FRONT_CHANGE_WEIGHTS)
+    seed = int(o.extra.get("optimaal_seed", OPTIMIZE_SEED))
     out = []
     for sector, label in ((code, s.label) for code, s in SECTORS.items()):
-        kw = dict(sector=sector, provision_types=o.provisions,
-                  time_limit=float(o.extra.get("optimaal_tijd", SCENARIO_OPTIMIZE_TIME_LIMIT_S)),
-                  seed=int(o.extra.get("optimaal_seed", OPTIMIZE_SEED)))
-        try:
-            res = Regionalizer(min_pupils=o.fusie_threshold, **kw).fit(atlas)
-            out.append(res.division.renamed(f"Optimaal {label}"))
-        except InfeasibleError as e:
-            lower = largest_feasible_minimum(area_graph(atlas, sector))
-            res = Regionalizer(min_pupils=lower, **kw).fit(atlas)
-            out.append(res.division.renamed(
-                f"Optimaal {label}", min_leerlingen_gevraagd=o.fusie_threshold,
-                toelichting=f"Minimum verlaagd naar {lower:.0f} leerlingen: " + "; ".join(
-                    p.message for p in e.problems)))
+        f, note = _front(atlas, sector, o, per_point, seed)
+        extra = {"toelichting": note, "min_leerlingen_gevraagd": o.fusie_threshold} \
+            if note else {}
+        out.append(optimum_division(f, f"Optimaal {label}").renamed(f"Optimaal {label}",
+                                                                    **extra))
     return out
 
 
@@ -158,10 +179,11 @@ register(Scenario(
 
 register(Scenario(
     "optimaal", "Optimale schaal",
-    "De optimalisator zoekt per sector (PO, VO, funderend) aaneengesloten regio's van minstens "
-    f"{_NORM} leerlingen (of --fusie-drempel) met weinig grensverkeer, voorzieningen dichtbij "
-    f"en weinig verandering (doel 'evenwichtig', {SCENARIO_OPTIMIZE_TIME_LIMIT_S:g} s "
-    "rekentijd per sector).", _optimaal))
+    "Per sector (PO, VO, funderend) de Pareto-front van geldige indelingen (aaneengesloten, "
+    f"minstens {_NORM} leerlingen of --fusie-drempel, hoogstens het grootste bestaande SWV) "
+    "over het gewicht op verandering; 'optimaal' is de knik van die front: waar meer "
+    "verandering nog maar weinig minder grensverkeer oplevert "
+    f"({SCENARIO_OPTIMIZE_TIME_LIMIT_S:g} s rekentijd per sector).", _optimaal))
 
 
 def build_scenario(atlas: Atlas, name: str,

@@ -8,8 +8,10 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from nabij.cli.progress import console
+from nabij.cli.progress import console, steps
 from nabij.defaults import (
+    FRONT_CHANGE_WEIGHTS,
+    FRONT_TIME_PER_POINT_S,
     MIN_REGION_PUPILS,
     OPTIMIZE_LEVEL,
     OPTIMIZE_OBJECTIVE,
@@ -70,7 +72,8 @@ def register(app: typer.Typer) -> None:
                                                   "schoolvestigingen in de regio)."),
         max_leerlingen: float = typer.Option(None, "--max-leerlingen",
                                              help="Maximum aantal leerlingen per regio "
-                                                  "(standaard geen)."),
+                                                  "(standaard het grootste bestaande SWV van "
+                                                  "de sector; funderend: het grootste paar)."),
         binnen: str = typer.Option(None, "--binnen",
                                    help="Blijf binnen de grenzen van: jeugdregio of provincie."),
         dekkend: bool = typer.Option(False, "--dekkend",
@@ -97,8 +100,16 @@ def register(app: typer.Typer) -> None:
         methode: str = typer.Option("auto", "--methode",
                                     help="auto, heuristiek of exact (CP-SAT, alleen voor "
                                          "kleine problemen)."),
-        tijd: float = typer.Option(OPTIMIZE_TIME_LIMIT_S, "--tijd", min=1,
-                                   help="Maximale rekentijd in seconden."),
+        tijd: float = typer.Option(None, "--tijd", min=1,
+                                   help="Maximale rekentijd in seconden (standaard "
+                                        f"{OPTIMIZE_TIME_LIMIT_S:g}; met --front de zoektijd "
+                                        "van de hele front, standaard "
+                                        f"{FRONT_TIME_PER_POINT_S:g} s per punt)."),
+        front: bool = typer.Option(False, "--front",
+                                   help="Bereken de Pareto-front: voor een reeks gewichten op "
+                                        "verandering een geldige indeling, met grensverkeer en "
+                                        "thuisnabijheid, naast de scenario's; --out krijgt de "
+                                        "knik ('optimaal'), <out>.front.csv de hele front."),
         seed: int = typer.Option(OPTIMIZE_SEED, "--seed",
                                  help="Startwaarde (zelfde seed, zelfde uitkomst "
                                       "als de tijd niet op raakt)."),
@@ -133,6 +144,15 @@ def register(app: typer.Typer) -> None:
         if problems:
             raise InputError("Ongeldige opties voor nabij optimize", problems)
         atlas = Atlas.load(atlas_dir)
+        if max_leerlingen is None:
+            from nabij.divisions.scale import largest_status_quo
+
+            max_leerlingen = largest_status_quo(atlas, sector)
+        if front:
+            _run_front(atlas, sector, min_leerlingen, max_leerlingen, tijd, seed,
+                       parse_provisions(voorzieningen) if voorzieningen else None, out)
+            return
+        tijd = OPTIMIZE_TIME_LIMIT_S if tijd is None else tijd
         try:
             reg_kwargs = dict(
                 sector=sector, min_pupils=min_leerlingen, max_pupils=max_leerlingen,
@@ -168,6 +188,45 @@ def register(app: typer.Typer) -> None:
         path = result.division.to_csv(out)
         _print_summary(result, sector)
         console.print(f"Indeling geschreven naar {path}")
+
+
+def _run_front(atlas, sector: str, min_pupils: float, max_pupils: float, tijd: float | None,
+               seed: int, provisions, out: Path) -> None:
+    """``nabij optimize --front``: compute, print and write the front and its knee."""
+    from nabij.fileio import atomic_write
+    from nabij.optimize.front import knee_text, optimum_division, pareto_front
+
+    per_point = FRONT_TIME_PER_POINT_S if tijd is None else tijd / len(FRONT_CHANGE_WEIGHTS)
+    with steps("Pareto-front berekenen", len(FRONT_CHANGE_WEIGHTS) + 1) as step:
+        f = pareto_front(atlas, sector, min_pupils, max_pupils, time_per_point=per_point,
+                         seed=seed, provisions=provisions, progress=step)
+    knee = optimum_division(f, f"Optimaal {sector}")
+    path = knee.to_csv(out)
+    table_path = atomic_write(path.with_suffix(".front.csv"), lambda t: f.table().to_csv(
+        t, index=False, encoding="utf-8"))
+    table = Table(title=f"Pareto-front {sector} (max. {_nl(max_pupils)} leerlingen, "
+                        f"min. {_nl(min_pupils)})")
+    for col in ("", "gewicht", "regio's", "verandering", "grensverkeer", "binnen 20 km"):
+        table.add_column(col, justify="right")
+    for i, p in enumerate(f.points):
+        v = p.values
+        table.add_row("knik" if i == f.knee else "", _nl(p.weight or 0, 3),
+                      str(p.division.n_regions), _pct(v["verandering"]),
+                      _pct(v["grensverkeer"]), _pct(v["thuisnabij"]))
+    for s in f.seeds:
+        v = s.values
+        table.add_row(s.name, "", str(s.division.n_regions), _pct(v["verandering"]),
+                      _pct(v["grensverkeer"]), _pct(v["thuisnabij"]))
+    console.print(table)
+    console.print(knee_text(f), highlight=False)
+    for note in f.notes + [f"{x['naam']}: weggelaten, {x['reden']}" for x in f.left_out]:
+        console.print(f"- {note}", highlight=False)
+    console.print(f"Knik geschreven naar {path}, front naar {table_path} "
+                  f"({_nl(f.seconds, 1)} s)")
+
+
+def _pct(x: float) -> str:
+    return _nl(100 * x, 1) + "%"
 
 
 def _print_summary(result, sector: str) -> None:

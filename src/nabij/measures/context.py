@@ -74,6 +74,7 @@ class MeasureContext:
         self.schools_modelled = a.meta.status("scholen") != "observed" or flagged
         self._nearest: dict[str, np.ndarray] = {}
         self._status_quo: dict[str, DivisionView] = {}
+        self._largest: dict[str, float] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def type_mask(self, types: tuple[str, ...]) -> np.ndarray:
@@ -101,6 +102,14 @@ class MeasureContext:
                 school_region: np.ndarray | None) -> np.ndarray:
         """km to the nearest school of ``mask``, optionally only within the PC4's own region."""
         return self.index.nearest(mask, pc4_region, school_region, self.distance)
+
+    def largest_status_quo(self, sector: str) -> float:
+        """Pupils of the largest status-quo SWV (pair for PO+VO) of a sector (cached)."""
+        if sector not in self._largest:
+            from nabij.divisions.scale import largest_status_quo
+
+            self._largest[sector] = largest_status_quo(self.atlas, sector)
+        return self._largest[sector]
 
     def status_quo_view(self, sector: str, divisions: list[Division] | None) -> DivisionView:
         """The status quo division of a sector (given, or from the atlas)."""

@@ -45,6 +45,9 @@ class Params:
     """Parameters of the measures (recorded in the definitions' text)."""
 
     small_region: float = MIN_REGION_PUPILS
+    large_region: float | None = None
+    """Pupils; regions above it count in ``regios_groot``. None: per sector the largest
+    status-quo SWV (:func:`nabij.divisions.scale.largest_status_quo`)."""
     distance_text: str = StraightLineDetour().description
     km_bands: tuple[int, ...] = KM_BANDS
     z_threshold: float = Z_THRESHOLD

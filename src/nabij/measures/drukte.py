@@ -29,6 +29,14 @@ def definitions(p: Params) -> dict[str, Definition]:
             "Regio's per gemeente (gem.)", "Gemiddeld over de gemeenten: aantal regio's "
             "waarin de gemeente postcodegebieden heeft (1 = de gemeente ligt in één regio).",
             "aantal", "lager"),
+        "oogo_partners_per_gemeente": Definition(
+            "OOGO-partners per gemeente (PO en VO samen)", "Gemiddeld over de gemeenten: aantal "
+            "samenwerkingsverbanden waarmee de gemeente OOGO voert, PO en VO samen (een SWV "
+            "funderend telt één keer): bij een "
+            "indeling per sector de regio's van deze indeling plus die van de andere sector "
+            "(uit hetzelfde scenario, anders de status quo); bij een indeling funderend de "
+            "regio's van deze indeling (één SWV voor PO en VO). Zo zijn sector- en "
+            "funderende indelingen vergelijkbaar.", "aantal", "lager"),
         "gesplitste_gemeenten": Definition(
             "Gesplitste gemeenten", "Aantal gemeenten waarvan de postcodegebieden over meer "
             "dan één regio verdeeld zijn.", "aantal", "lager"),
@@ -56,12 +64,26 @@ def _pairs(a: np.ndarray, b: np.ndarray, nb: int) -> tuple[np.ndarray, np.ndarra
     return key // nb, key % nb
 
 
-def measure(v: DivisionView, p: Params) -> Part:
+def partners_per_gemeente(views: list[DivisionView]) -> np.ndarray:
+    """Distinct region codes (organisations) per gemeente over one or more divisions; a
+    funderend SWV with the same code in the PO and the VO division counts once."""
+    ctx = views[0].ctx
+    gem = np.concatenate([ctx.gem_id for _ in views])
+    code = np.concatenate([np.asarray(v.regions, dtype=object)[v.rid] for v in views])
+    _, cid = np.unique(code.astype(str), return_inverse=True)
+    key = np.unique(gem.astype(np.int64) * (cid.max() + 1) + cid)
+    return np.bincount(key // (cid.max() + 1), minlength=len(ctx.gemeenten))
+
+
+def measure(v: DivisionView, p: Params, partner: DivisionView | None = None) -> Part:
+    """``partner`` is the other-sector division a sector division is counted with."""
     ctx = v.ctx
     part = Part()
     r, g = _pairs(v.rid, ctx.gem_id, len(ctx.gemeenten))
     gem_per_region = v.count(r)
     regions_per_gem = np.bincount(g, minlength=len(ctx.gemeenten))
+    both = partner is not None and v.division.sector != "PO+VO"
+    partners = partners_per_gemeente([v, partner] if both else [v])
     r2, j = _pairs(v.rid, ctx.jz_id, len(ctx.jeugdregios))
     jz_per_region = v.count(r2)
     m = v.school_in
@@ -77,6 +99,7 @@ def measure(v: DivisionView, p: Params) -> Part:
         "besturen_per_regio": num(boards_per_region.mean()) if v.R else None,
         "jeugdregios_per_regio": num(jz_per_region.mean()) if v.R else None,
         "regios_per_gemeente": num(regions_per_gem[regions_per_gem > 0].mean()),
+        "oogo_partners_per_gemeente": num(partners[regions_per_gem > 0].mean()),
         "gesplitste_gemeenten": int((regions_per_gem > 1).sum()),
         "regios_per_bestuur": num(regions_per_board.mean()) if len(regions_per_board) else None,
         "besturen_meerdere_regios": int((regions_per_board > 1).sum()),

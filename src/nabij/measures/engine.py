@@ -161,7 +161,7 @@ def measure_all(
             partner = sq[{"PO": "VO", "VO": "PO"}[d.sector]] if d.sector != "PO+VO" else None
         parts: list[Part] = [
             size.measure(v, params),
-            drukte.measure(v, params),
+            drukte.measure(v, params, partner),
             grensverkeer.measure(v, params),
             dekkend.measure(v, params),
             thuisnabijheid.measure(v, params),

@@ -34,6 +34,15 @@ def definitions(p: Params) -> dict[str, Definition]:
             f"Regio's < {small} leerlingen", f"Aantal regio's met minder dan {small} "
             "leerlingen op hun schoolvestigingen: de grens voor '(te) kleine' "
             "samenwerkingsverbanden uit het advies.", "aantal", "lager", SCHOOLS),
+        "regios_groot": Definition(
+            "Regio's boven het maximum", "Aantal regio's met meer leerlingen dan het maximum: "
+            + (f"{p.large_region:,.0f}".replace(",", ".") + " leerlingen"
+               if p.large_region is not None else "standaard het grootste bestaande SWV van "
+               "de sector (funderend: het grootste bestaande paar PO- en VO-SWV; aanname van "
+               "nabij, het advies noemt geen getal)") + ".", "aantal", "lager", SCHOOLS),
+        "max_leerlingen": Definition(
+            "Maximum (leerlingen)", "Het maximum waarmee 'Regio's boven het maximum' telt.",
+            "leerlingen"),
         "niet_aaneengesloten": Definition(
             "Niet-aaneengesloten regio's", "Aantal regio's die op de kaart uit meer dan één "
             "los stuk bestaan (volgens de buurrelaties tussen postcodegebieden).", "aantal",
@@ -71,6 +80,8 @@ def measure(v: DivisionView, p: Params) -> Part:
     part.regions["pc4"] = v.count(v.rid)
     delen = ctx.index.region_pieces(v.rid, v.R)
     part.regions["delen"] = delen.astype(float)
+    limit = p.large_region if p.large_region is not None else ctx.largest_status_quo(
+        v.division.sector)
     part.summary = {
         "regios": v.R,
         "leerlingen_totaal": float(total.sum()),
@@ -78,6 +89,8 @@ def measure(v: DivisionView, p: Params) -> Part:
         "leerlingen_mediaan": num(np.median(total)) if v.R else None,
         "leerlingen_max": num(total.max()) if v.R else None,
         "regios_klein": int((total < p.small_region).sum()),
+        "regios_groot": int((total > limit + 1e-6).sum()),
+        "max_leerlingen": float(limit),
         "niet_aaneengesloten": int((delen > 1).sum()),
     }
     return part

@@ -59,6 +59,7 @@ import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.spatial.distance import pdist, squareform
 
+from nabij.defaults import OPTIMIZE_CHANGE_WEIGHT
 from nabij.optimize.problem import Instance
 
 PENALTY_KM = 25.0
@@ -119,7 +120,7 @@ def _key(k: str) -> str:
 PRESETS: dict[str, Weights] = {
     "maxp": Weights(regions=1e6, heterogeneity=1.0),
     "grensverkeer": Weights(border=1.0, regions=0.1),
-    "evenwichtig": Weights(border=1.0, distance=0.2, change=0.1, regions=0.1),
+    "evenwichtig": Weights(border=1.0, distance=0.2, change=OPTIMIZE_CHANGE_WEIGHT, regions=0.1),
 }
 """Named objectives: ``maxp``, ``grensverkeer`` and ``evenwichtig`` (default)."""
 
@@ -231,6 +232,7 @@ class ObjectiveModel:
             else:
                 du = d
             self.area_dist = d
+        self._pair_parts = (fsym, cu, across, const_change)
         w = weights
         sparse_q = (-(w.border / self.norm_border) * fsym
                     + (w.change / self.norm_change) * cu).tocsr()
@@ -269,6 +271,29 @@ class ObjectiveModel:
                 self.norm_distance = max(float(self.dist.kids.sum()) * REFERENCE_KM, _EPS)
                 self.is_provider = np.diff(self.dist.r_indptr) > 0
         self._rd_cache: dict[int, float] = {}
+
+    def reweighted(self, weights: Weights) -> ObjectiveModel:
+        """The same model under other border/change weights, without rebuilding distances.
+
+        Falls back to a full build when heterogeneity is weighted or the distance term is
+        switched on or off."""
+        if (weights.heterogeneity > 0 or self.has_het
+                or (weights.distance > 0) != (self.dist is not None)):
+            return ObjectiveModel(self.instance, weights)
+        import copy
+
+        out = copy.copy(self)
+        out.weights = weights
+        fsym, cu, across, const_change = self._pair_parts
+        q = (-(weights.border / self.norm_border) * fsym
+             + (weights.change / self.norm_change) * cu).tocsr()
+        q.setdiag(0)
+        q.eliminate_zeros()
+        out.Q = q.toarray() if self.dense else q
+        out.const = (weights.border / self.norm_border) * across \
+            + (weights.change / self.norm_change) * const_change
+        out._rd_cache = {}
+        return out
 
     # -- full evaluation ---------------------------------------------------------------
 
