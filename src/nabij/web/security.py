@@ -43,6 +43,13 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                      "opnieuw.",
     }
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # no autofocus: keyboard users start at the skip link like on every other page
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["username"].label = "Gebruikersnaam"
+        self.fields["password"].label = "Wachtwoord"
+
     def clean(self):
         from nabij.web.regio.models import LoginFailure
 

@@ -63,6 +63,10 @@ class AgreementForm(AccessibleModelForm):
         self.fields["owner"].queryset = orgs
         self.fields["meeting"].queryset = Meeting.objects.filter(region=region)
         self.fields["indicator"].choices = choices(region)
+        target = self.fields["target"]
+        target.localize = True  # Dutch decimal comma: "4,5"
+        target.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        target.widget.is_localized = True
         self.fields["indicator"].help_text = (
             "Het resultaat waaraan het overleg zich houdt. Kies een indicator met een "
             "streefwaarde, of beschrijf hieronder een concreet op te leveren resultaat.")

@@ -1,0 +1,272 @@
+"""The workspace in a real headless browser: a coordinator logs in (keyboard only), plans a
+meeting, adds an agenda item and an agreement linked to a monitor indicator with a target,
+makes it overdue, sees the warning, escalates it; axe-core reports no violations on any page.
+
+Runs the real server (``nabij web``, gunicorn) on a demo database in a temporary folder, with
+Debian's chromium driven by Playwright, offline (every request off 127.0.0.1 is blocked and
+fails the test). Needs ``bash tests/setup_browser.sh``; skips with the reason otherwise.
+Screenshots land in ``tests/artefacts/web-*.png``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "tests" / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
+ARTEFACTS = ROOT / "tests" / "artefacts"
+AXE_SOURCE = AXE.read_text(encoding="utf-8") if AXE.exists() else ""
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _chromium() -> str:
+    for c in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(c).exists():
+            return c
+    pytest.skip("chromium ontbreekt (installeer met: bash tests/setup_browser.sh)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A demo database and `nabij web` serving it; yields (base url, coordinator password)."""
+    exe = _chromium()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Python-pakket playwright "
+                                   "ontbreekt (installeer met: bash tests/setup_browser.sh)")
+    if not AXE.exists():
+        pytest.skip(f"axe-core ontbreekt in {AXE.parent} (bash tests/setup_browser.sh)")
+    data = tmp_path_factory.mktemp("webbrowser")
+    env = dict(os.environ, NABIJ_DATA_DIR=str(data), COLUMNS="200")
+    env.pop("NABIJ_DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    demo = subprocess.run([sys.executable, "-m", "nabij", "web", "beheer", "demo", "--schaal",
+                           "0.1"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    password = re.search(r"coordinator\s+│\s+(\S+)", demo.stdout).group(1)
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "nabij", "web", "--poort", str(port),
+                             "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + "/inloggen/", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.5)
+        yield exe, sync_api, base, password
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
+class Visit:
+    """Collects axe results, blocked requests and console errors of every page visited."""
+
+    def __init__(self, page):
+        self.page = page
+        self.axe: dict[str, list] = {}
+        self.shots = 0
+
+    def check(self, label: str) -> None:
+        # evaluate (DevTools protocol) rather than a <script> tag: the page's CSP forbids
+        # inline scripts, and the test must not weaken it
+        for attempt in range(3):
+            self.page.wait_for_load_state("load")
+            try:
+                self.page.evaluate(AXE_SOURCE + "\n;true")
+                break
+            except Exception:  # noqa: BLE001 - a navigation was still under way
+                if attempt == 2:
+                    raise
+                self.page.wait_for_timeout(300)
+        self.axe[label] = self.page.evaluate(
+            """async () => { const r = await axe.run(document, {resultTypes: ['violations']});
+               return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                  target: v.nodes.slice(0, 3).map(n => n.target)})); }""")
+        self.shots += 1
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTEFACTS / f"web-{self.shots:02d}.png"), full_page=True)
+
+
+def _login_with_keyboard(page, password: str) -> None:
+    """Tab to the user name field, type, Tab, type, Enter — no mouse."""
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "id_username":
+            break
+    assert page.evaluate("document.activeElement.id") == "id_username"
+    page.keyboard.type("coordinator")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_password"
+    page.keyboard.type(password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.fixture(scope="module")
+def journey(server):
+    exe, sync_api, base, password = server
+    blocked: list[str] = []
+    errors: list[str] = []
+    facts: dict[str, object] = {}
+    today = date.today()
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL")
+
+        def route(r):
+            if r.request.url.startswith(base) or r.request.url.startswith("data:"):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        v = Visit(page)
+
+        page.goto(base + "/inloggen/")
+        v.check("inloggen")
+        page.keyboard.press("Tab")
+        facts["skip_link"] = page.evaluate("document.activeElement.textContent.trim()")
+        _login_with_keyboard(page, password)
+        v.check("start")
+
+        page.get_by_role("link", name=re.compile("SWV|Passend|Samenwerkingsverband")).first.click()
+        v.check("regio")
+        facts["map_paths"] = page.locator("figure.nabij-map svg path").count()
+        facts["monitor_rows"] = page.locator("#monitor tbody tr").count()
+
+        page.get_by_role("link", name="Overleg en afspraken").click()
+        v.check("register")
+
+        # plan a meeting
+        page.get_by_role("link", name="Vergadering plannen").click()
+        v.check("vergadering-plannen")
+        page.get_by_label("Datum").fill((today + timedelta(days=21)).isoformat())
+        page.get_by_label("Locatie").fill("Stadhuis, zaal 2")
+        page.get_by_role("button", name="Vergadering plannen").click()
+        v.check("vergadering")
+        page.get_by_role("link", name="Agendapunt toevoegen").click()
+        page.get_by_label("Soort agendapunt").select_option("lea")
+        page.get_by_label("Onderwerp").fill("Lokale educatieve agenda 2027")
+        page.get_by_role("button", name="Agendapunt toevoegen").click()
+        facts["agenda"] = page.locator("#agenda").inner_text()
+        page.get_by_role("link", name="Agenda afdrukken").click()
+        v.check("agenda-afdrukken")
+        page.go_back()
+
+        # an agreement without a measurable result is refused
+        page.get_by_role("link", name="Afspraak vastleggen").click()
+        v.check("afspraak-formulier")
+        page.get_by_label("Afspraak", exact=True).fill("Deelname speciaal onderwijs omlaag")
+        page.locator("input[name=parties]").nth(0).check()
+        page.locator("input[name=parties]").nth(1).check()
+        page.get_by_label("Eigenaar", exact=True).select_option(index=1)
+        page.get_by_label("Deadline").fill((today + timedelta(days=300)).isoformat())
+        page.get_by_role("button", name="Afspraak vastleggen").click()
+        v.check("afspraak-fout")
+        facts["refusal"] = page.locator("#foutsamenvatting").inner_text()
+
+        # ... and accepted with a monitor indicator and a target
+        page.get_by_label("Monitorindicator").select_option("monitor:deelname_sbo_so")
+        page.get_by_label("Streefwaarde").fill("4,5")
+        page.get_by_role("button", name="Afspraak vastleggen").click()
+        v.check("afspraak")
+        facts["result"] = page.locator("dl.nabij-facts").inner_text()
+
+        # make it overdue: deadline yesterday
+        page.get_by_role("link", name="Afspraak bewerken").click()
+        page.get_by_label("Deadline").fill((today - timedelta(days=1)).isoformat())
+        page.get_by_role("button", name="Opslaan").click()
+        v.check("afspraak-te-laat")
+        facts["overdue_alert"] = page.locator("#te-laat").inner_text()
+        page.get_by_role("link", name="Overleg").last.click()
+        v.check("register-waarschuwing")
+        facts["warnings"] = page.locator("#waarschuwingen").inner_text()
+        facts["badge"] = page.locator("#afspraken").inner_text()
+
+        # escalate with a recorded decision
+        page.get_by_role("link", name="Deelname speciaal onderwijs omlaag").click()
+        page.get_by_role("link", name="Escaleren").click()
+        v.check("escaleren")
+        page.get_by_label("Geëscaleerd naar").fill("Bestuurder met doorzettingsmacht")
+        page.get_by_label("Reden").fill("Deadline verstreken")
+        page.get_by_label("Besluit", exact=True).fill("Plan van aanpak binnen zes weken")
+        page.get_by_role("button", name="Escalatie en besluit vastleggen").click()
+        v.check("afspraak-geescaleerd")
+        facts["escalation"] = page.locator("main").inner_text()
+
+        page.get_by_role("link", name=re.compile("SWV|Passend|Samenwerkingsverband")).first.click()
+        page.get_by_role("link", name="Historie").click()
+        v.check("historie")
+        facts["history"] = page.locator("table").inner_text()
+        page.goto(base + "/zoeken/?q=speciaal")
+        v.check("zoeken")
+        facts["search"] = page.locator("table").inner_text()
+        browser.close()
+    return {"axe": v.axe, "blocked": blocked, "errors": errors, "facts": facts}
+
+
+def test_keyboard_skip_link_and_login(journey):
+    assert journey["facts"]["skip_link"] == "Direct naar de inhoud"
+
+
+def test_region_page_has_map_and_monitor(journey):
+    assert journey["facts"]["map_paths"] >= 2
+    assert journey["facts"]["monitor_rows"] >= 3
+
+
+def test_meeting_planned_with_agenda(journey):
+    assert "LEA: Lokale educatieve agenda 2027" in journey["facts"]["agenda"]
+
+
+def test_agreement_needs_a_measurable_result(journey):
+    assert "zonder meetbaar resultaat" in journey["facts"]["refusal"]
+    assert "Deelname SBO en SO: streefwaarde 4,5" in journey["facts"]["result"]
+
+
+def test_overdue_agreement_is_flagged_and_warned(journey):
+    f = journey["facts"]
+    assert "Te laat" in f["overdue_alert"]
+    assert "1 afspraak is over de deadline" in f["warnings"]
+    assert "te laat" in f["badge"]
+    assert "Plan van aanpak binnen zes weken" in f["escalation"]
+    assert "coordinator" in f["history"] and "escalatie" in f["history"]
+    assert "Deelname speciaal onderwijs omlaag" in f["search"]
+
+
+def test_no_external_requests_and_no_console_errors(journey):
+    assert journey["blocked"] == []
+    assert journey["errors"] == []
+
+
+def test_axe_reports_no_violations_on_any_page(journey):
+    assert len(journey["axe"]) >= 15
+    bad = {k: v for k, v in journey["axe"].items() if v}
+    assert bad == {}, json.dumps(bad, indent=1, ensure_ascii=False)
