@@ -22,9 +22,10 @@ to derive each on their own:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,8 @@ from nabij.tables import SCHOOL_TYPES, SECTOR_OF_TYPE
 
 if TYPE_CHECKING:
     from nabij.atlas.atlas import Atlas
+
+T = TypeVar("T")
 
 LINK_KINDS: dict[str, str] = {
     "binnen": "buren binnen dezelfde gemeente",
@@ -157,6 +160,7 @@ class AtlasIndex:
     def __init__(self, atlas: Atlas, distance: DistanceModel | None = None) -> None:
         self.atlas = atlas
         self.distance: DistanceModel = distance or StraightLineDetour()
+        self._memo: dict = {}
         self._areas(atlas)
         self._schools(atlas)
         self._flows(atlas)
@@ -232,6 +236,13 @@ class AtlasIndex:
             col = ind.set_index(ind["pc4"].astype(str))[f"swv_{s.lower()}"].astype(str)
             self.swv[s] = col.reindex(self.pc4).fillna("").to_numpy(object)
 
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` once per key for this atlas (the atlas is immutable): a cache for
+        derived values that depend on parameters, e.g. a supply matrix per provision set."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
     # -- masks and sums ---------------------------------------------------------------------
     @staticmethod
     def type_mask(types) -> np.ndarray:
@@ -241,11 +252,19 @@ class AtlasIndex:
     def type_codes(self, types) -> np.ndarray:
         return np.flatnonzero(self.type_mask(types))
 
+    @classmethod
+    def type_lookup(cls, types) -> np.ndarray:
+        """Boolean over type codes with a last False entry, so ``lookup[code]`` works for
+        unknown types (code -1) too: ``type_lookup(types)[codes]`` is the mask of ``types``."""
+        return np.append(cls.type_mask(types), False)
+
     def school_mask(self, types) -> np.ndarray:
-        return np.isin(self.school_type, self.type_codes(types))
+        return self.type_lookup(types)[self.school_type]
 
     def flow_mask(self, types) -> np.ndarray:
-        return np.isin(self.flow_type, self.type_codes(types))
+        """Flows to schools of ``types`` (cached per set of types)."""
+        key = ("flow_mask", tuple(sorted(types)))
+        return self.memo(key, lambda: self.type_lookup(types)[self.flow_type])
 
     def home_pupils(self, types) -> np.ndarray:
         """Pupils of ``types`` living in each PC4 (children of the age without flows)."""

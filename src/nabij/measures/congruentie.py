@@ -31,7 +31,11 @@ def adjusted_rand_index(a: np.ndarray, b: np.ndarray) -> float:
     if n < 2:
         return 1.0
     nb = int(b.max()) + 1
-    _, nij = np.unique(a.astype(np.int64) * nb + b, return_counts=True)
+    na = int(a.max()) + 1
+    if na * nb <= 4_000_000:  # dense contingency table: no sort
+        nij = np.bincount(a.astype(np.int64) * nb + b, minlength=na * nb)
+    else:
+        _, nij = np.unique(a.astype(np.int64) * nb + b, return_counts=True)
     sum_ij = _comb2(nij).sum()
     sum_a = _comb2(np.bincount(a)).sum()
     sum_b = _comb2(np.bincount(b)).sum()

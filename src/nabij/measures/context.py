@@ -33,8 +33,8 @@ CONTEXT_COLUMNS = ("stedelijkheid", "aandeel_eenouder", "aandeel_uitkering")
 def _compact(codes: np.ndarray, index: pd.Index) -> tuple[np.ndarray, pd.Index]:
     """Ids 0..k-1 over the codes that occur (positions into ``index``; -1 stays apart)."""
     used, ids = np.unique(codes, return_inverse=True)
-    labels = pd.Index([index[u] if u >= 0 else "" for u in used])
-    return ids, labels
+    names = np.append(index.to_numpy(object), "")  # -1 -> ""
+    return ids, pd.Index(names[used])
 
 
 @dataclass
@@ -52,21 +52,27 @@ class MeasureContext:
         self.index = ix
         self.pc4, self.n = ix.pc4, ix.n
         self.kids, self.home = ix.kids, ix.home
-        self.gem_id, self.gemeenten = _compact(ix.gem_of_pc4, ix.gemeenten)
-        self.jz_id, self.jeugdregios = _compact(ix.jz_of_pc4, ix.jeugdregios)
+        self.gem_id, self.gemeenten = ix.memo("gem_id", lambda: _compact(
+            ix.gem_of_pc4, ix.gemeenten))
+        self.jz_id, self.jeugdregios = ix.memo("jz_id", lambda: _compact(
+            ix.jz_of_pc4, ix.jeugdregios))
         pc4 = a.pc4
-        self.covariates = {c: pd.to_numeric(pc4[c], errors="coerce").to_numpy(float)
-                           for c in CONTEXT_COLUMNS if c in pc4.columns}
-        sch = a.scholen.reset_index(drop=True)
+        self.covariates = ix.memo("covariates", lambda: {
+            c: pd.to_numeric(pc4[c], errors="coerce").to_numpy(float)
+            for c in CONTEXT_COLUMNS if c in pc4.columns})
+        sch = a.scholen
         self.schools = sch
         self.school_pos, self.school_type = ix.school_pos, ix.school_type
         self.school_pupils = ix.school_pupils
         self.flow_home, self.flow_school = ix.flow_home, ix.flow_school
         self.flow_type, self.flow_w = ix.flow_type, ix.flow_w
-        self.board_id, self.boards = _positions_of(sch["bestuur"].astype(str).to_numpy())
+        self.board_id, self.boards = ix.memo("boards", lambda: _positions_of(
+            sch["bestuur"].astype(str).to_numpy()))
         keys = self.provisions or DEFAULT_PROVISIONS
         self.provision_keys = tuple(p.key for p in provision_types(keys))
-        self.supply = supply_matrix(sch, self.provision_keys, self.assume_clusters)
+        supply_key = ("supply", self.provision_keys, tuple(self.assume_clusters))
+        self.supply = ix.memo(supply_key, lambda: supply_matrix(
+            sch.reset_index(drop=True), self.provision_keys, self.assume_clusters))
         self.has_flows = ix.has_flows
         self.flows_modelled = a.meta.status("stromen") != "observed" if self.has_flows else True
         flagged = ("leerlingen_gemodelleerd" in sch.columns
@@ -95,7 +101,9 @@ class MeasureContext:
     def nearest_any(self, key: str) -> np.ndarray:
         """km from each PC4 to the nearest location supplying ``key`` (NaN if none exists)."""
         if key not in self._nearest:
-            self._nearest[key] = self.nearest(self.supply[key].to_numpy(), None, None)
+            memo_key = ("nearest", key, tuple(self.assume_clusters), self.distance)
+            self._nearest[key] = self.index.memo(memo_key, lambda: self.nearest(
+                self.supply[key].to_numpy(), None, None))
         return self._nearest[key]
 
     def nearest(self, mask: np.ndarray, pc4_region: np.ndarray | None,
@@ -117,7 +125,10 @@ class MeasureContext:
             from nabij.divisions import status_quo
 
             div = next((d for d in divisions or [] if d.sector == sector), None)
-            self._status_quo[sector] = self.view(div or status_quo(self.atlas, sector))
+            if div is None:
+                div = self.index.memo(("status_quo", sector),
+                                      lambda: status_quo(self.atlas, sector))
+            self._status_quo[sector] = self.view(div)
         return self._status_quo[sector]
 
 
@@ -132,17 +143,20 @@ class DivisionView:
     def __init__(self, ctx: MeasureContext, division: Division) -> None:
         self.ctx = ctx
         self.division = division
-        division.validate(ctx.pc4)
-        reg = division.assignment.reindex(ctx.pc4)
-        self.regions = pd.Index(sorted(reg.unique()))
+        a = division.assignment
+        reg = a.reindex(ctx.pc4) if a.index.is_unique else None
+        if reg is None or len(a) != ctx.n or reg.isna().any():
+            division.validate(ctx.pc4)
+        rid, regions = pd.factorize(reg.to_numpy(object), sort=True)
+        self.regions = pd.Index(regions)
         self.R = len(self.regions)
-        self.rid = self.regions.get_indexer(reg.to_numpy())
+        self.rid = rid
         self.types = division.types
         self.sectors = division.sectors
         self.school_rid = self.rid[ctx.school_pos]
-        self.school_in = np.isin(ctx.school_type, ctx.type_mask(self.types).nonzero()[0])
-        self.flow_in = np.isin(ctx.flow_type, ctx.type_mask(self.types).nonzero()[0])
-        self.names = [division.region_name(r) for r in self.regions]
+        self.school_in = ctx.index.school_mask(self.types)
+        self.flow_in = ctx.index.flow_mask(self.types)
+        self.names = [division.region_name(r) for r in regions]
 
     def count(self, ids: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(ids, weights=weights, minlength=self.R).astype(float)

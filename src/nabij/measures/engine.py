@@ -105,8 +105,8 @@ def _integers(df: pd.DataFrame, defs: dict[str, Definition]) -> pd.DataFrame:
         v = df[col].to_numpy()
         fin = v[np.isfinite(v)]
         if np.array_equal(fin, np.round(fin)):
-            df[col] = pd.array(np.where(np.isfinite(v), np.round(v), 0), dtype="Int64")
-            df.loc[~np.isfinite(v), col] = pd.NA
+            ok = np.isfinite(v)
+            df[col] = pd.arrays.IntegerArray(np.where(ok, np.round(v), 0).astype("int64"), ~ok)
     return df
 
 

@@ -48,7 +48,7 @@ def measure(v: DivisionView, p: Params) -> Part:
     cross = hr != sr
     part = Part()
     part.summary["grensverkeer"] = share(w[cross].sum(), w.sum())
-    spec = np.isin(ft, [SCHOOL_TYPES.index(t) for t in SPECIAL])
+    spec = ctx.index.type_lookup(SPECIAL)[ft]
     part.summary["grensverkeer_speciaal"] = share(w[cross & spec].sum(), w[spec].sum())
     for t in v.types:
         mt = ft == SCHOOL_TYPES.index(t)
@@ -57,10 +57,16 @@ def measure(v: DivisionView, p: Params) -> Part:
         "grensverkeer_uit": ratio(v.count(hr, w * cross), v.count(hr, w)),
         "grensverkeer_in": ratio(v.count(sr, w * cross), v.count(sr, w)),
     }
-    key, inv = np.unique(hr.astype(np.int64) * v.R + sr, return_inverse=True)
-    total = np.bincount(inv, weights=w, minlength=len(key))
-    keep = total > 0
-    key, total = key[keep], total[keep]
+    pair = hr.astype(np.int64) * v.R + sr
+    if v.R * v.R <= 4_000_000:  # dense pair counts: one bincount, no sort
+        total = np.bincount(pair, weights=w, minlength=v.R * v.R)
+        key = np.flatnonzero(total > 0)
+        total = total[key]
+    else:
+        key, inv = np.unique(pair, return_inverse=True)
+        total = np.bincount(inv, weights=w, minlength=len(key))
+        keep = total > 0
+        key, total = key[keep], total[keep]
     part.tables["grensverkeer"] = pd.DataFrame({
         "van": v.regions[key // v.R], "naar": v.regions[key % v.R], "leerlingen": total})
     return part
