@@ -51,6 +51,7 @@ def main() -> None:
     ap.add_argument("--synthetic", action="store_true", help="use the synthetic country")
     args = ap.parse_args()
 
+    from nabij.cli.fonds import transport_cost_if_needed
     from nabij.divisions import jeugdregio_division, status_quo
     from nabij.fund import EXAMPLE, allocate, check_definition, load_definition
     from nabij.fund.definition import Source
@@ -75,8 +76,8 @@ def main() -> None:
     all_transport = definition.with_source(Source("Leerlingenvervoer", "vervoer", 299_000_000))
 
     def regional_with_transport_cost():
-        cost = transport_costs(atlas, model=model).per_gemeente.set_index("gemeente")["kosten"]
-        return allocate(all_transport, atlas, "gemeente", regions=po, transport_cost=cost)
+        return allocate(all_transport, atlas, "gemeente", regions=po,
+                        transport_cost=transport_cost_if_needed(all_transport, atlas))
 
     fund = allocate(definition, atlas, "gemeente", regions=po)
     cases = [

@@ -142,6 +142,25 @@ def test_finer_units_inside_regions(hand):
     _check_funds(r, d)
 
 
+def test_region_without_own_sources_gets_nothing(hand):
+    own = 'herkomst = "test"\n[bronnen.per_gemeente]\nGM0001 = 1_000_000'
+    text = REG_TOML.replace('bedrag = 1_000_000\nherkomst = "test"', own)
+    d = parse_definition(text)
+    r = allocate(d, hand, "gemeente", regions="swv-po")
+    reg = r.regios[r.regios["jaar"] == 2031].set_index("regio")
+    # GM0001 lies in PO 01-01 only; PO 01-02 is filled by GM0002's jeugdhulp share alone
+    assert reg.loc["PO 01-01", "fonds"] == 1_150_000 and reg.loc["PO 01-02", "fonds"] == 150_000
+    _check_funds(r, d)
+    text = REG_TOML.replace("GM0002 = 300_000", "GM0001 = 300_000").replace(
+        'bedrag = 1_000_000\nherkomst = "test"', own)
+    d = parse_definition(text)
+    r = allocate(d, hand, "gemeente", regions="swv-po")
+    reg = r.regios[r.regios["jaar"] == 2031].set_index("regio")
+    assert reg.loc["PO 01-02", "fonds"] == 0
+    assert (r.verdeling[r.verdeling["regio"] == "PO 01-02"]["bedrag"] == 0).all()
+    _check_funds(r, d)
+
+
 def test_transport_money_follows_modelled_cost(hand):
     text = REG_TOML.replace('[reserve]', '[[bronnen]]\nnaam = "Vervoer"\nsoort = "vervoer"\n'
                             'bedrag = 400_000\nherkomst = "test"\n\n[reserve]')

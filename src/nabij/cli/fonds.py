@@ -64,9 +64,10 @@ def transport_cost_if_needed(definition, atlas):
     if not any(not s.per_eenheid and BASELINE_KEY.get(s.soort) == "vervoerskosten"
                for s in definition.bronnen):
         return None
-    from nabij.transport import transport_costs
+    from nabij.transport.cost import by_gemeente, calibrate, transport_trips
 
-    per = transport_costs(atlas).per_gemeente
+    trips = transport_trips(atlas)
+    per = by_gemeente(calibrate(trips).evaluate(trips), atlas)
     return per.set_index("gemeente")["kosten"]
 
 
