@@ -341,6 +341,37 @@ def test_cli_regional_outputs(hand, tmp_path):
     assert not (tmp_path / "x").exists()
 
 
+# --- invariants on any division, any sources ------------------------------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 3), min_size=6, max_size=6),
+       st.lists(st.decimals(0, 10**9, places=2, allow_nan=False, allow_infinity=False),
+                min_size=1, max_size=3),
+       st.floats(0, 0.5), st.floats(0, 1), st.floats(0.5, 1.0), st.floats(1.0, 2.0))
+def test_any_division_adds_up_to_the_euro(hand_any, regions, amounts, reserve, speciaal,
+                                           floor, cap):
+    from nabij.divisions import Division
+    from nabij.fund import Source
+
+    pc4 = hand_any.pc4["pc4"].astype(str).to_numpy()
+    div = Division("willekeurig", "PO+VO", pd.Series([f"R{k}" for k in regions], index=pc4))
+    kinds = ["onderwijs", "jeugdhulp", "kinderopvang"]
+    d = parse_definition(REG_TOML.replace("aandeel = 0.10", f"aandeel = {reserve:.3f}")
+                         .replace("doorbraakbudget = 0.02", f"doorbraakbudget = {reserve / 2:.3f}")
+                         .replace("basis = 1.0", f"basis = 1.0\nvloer_relatief = {floor:.3f}\n"
+                                  f"plafond_relatief = {cap:.3f}"))
+    d = d.with_weights(speciaal=speciaal)
+    for i, a in enumerate(amounts):
+        d = d.with_source(Source(f"Extra {i}", kinds[i % 3], a, herkomst="test"))
+    r = allocate(d, hand_any, "gemeente", regions=div, sensitivity=False)
+    _check_funds(r, d)
+
+
+@pytest.fixture(scope="module")
+def hand_any():
+    return build_atlas(hand_bundle())
+
+
 # --- the fast clamp agrees with the bisection ---------------------------------------------------
 
 @settings(max_examples=200, deadline=None)
