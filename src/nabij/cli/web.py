@@ -93,6 +93,8 @@ def beheer_atlas(
     scenario: str = typer.Option("status-quo", "--scenario", help="Scenario of custom:<csv>."),
     sector: str = typer.Option("PO", "--sector", help="Sector van de indeling: PO, VO of "
                                "PO+VO."),
+    data: Path | None = typer.Option(None, "--data", help="Map met open data (../shared/data):"
+                                     " de CBS-reeks speciaal onderwijs voor de monitor."),
 ) -> None:
     """Laad een atlas en één indeling daarvan als overlegregio's met hun partijen."""
     from nabij.atlas import Atlas
@@ -110,7 +112,12 @@ def beheer_atlas(
     _setup()
     from nabij.web.regio.load import load_division
 
-    div = load_division(atlas, chosen[0],
+    history = None
+    if data is not None:
+        from nabij.monitor import read_cbs_history
+
+        history = read_cbs_history(data, atlas.gemeenten)
+    div = load_division(atlas, chosen[0], history=history,
                         progress=lambda m: console.print(f"  • {m}", highlight=False))
     out.print(f"Indeling '{div.name}' geladen: {div.regions.count()} regio's.")
 

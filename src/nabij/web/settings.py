@@ -97,7 +97,10 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW_SECONDS = 15 * 60
 
-# Sessions and cookies
+# Sessions and cookies: stored in the database, read through a per-process memory cache
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "LOCATION": "nabij", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600

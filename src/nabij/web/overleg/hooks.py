@@ -20,11 +20,11 @@ def region_panel(request, region) -> str | None:
 
     if not has_role(request.user, region, AREAS["overleg"]):
         return None
-    rows = [r for r in agreement_rows(
-        visible(request.user, Agreement.objects.filter(region=region)).select_related("owner"),
-        region) if r.agreement.indicator]
+    agreements = list(visible(request.user, Agreement.objects.filter(region=region))
+                      .select_related("owner"))
+    rows = [r for r in agreement_rows(agreements, region) if r.agreement.indicator]
     return render_to_string("overleg/panel.html", {
-        "region": region, "warnings": warnings_for(region, timezone.localdate()),
+        "region": region, "warnings": warnings_for(region, timezone.localdate(), agreements),
         "indicator_rows": rows}, request=request)
 
 

@@ -10,15 +10,19 @@ from nabij.web.overleg.models import AgendaItem, Agreement, Escalation, Meeting
 from nabij.web.regio.indicators import catalogue
 
 
-def warnings_for(region, today: date) -> list[rules.Warning]:
-    """All warnings of a region's overleg (meetings, agenda, vision, overdue agreements)."""
+def warnings_for(region, today: date, agreements=None) -> list[rules.Warning]:
+    """All warnings of a region's overleg (meetings, agenda, vision, overdue agreements).
+
+    ``agreements``: the region's agreements when the caller has them already."""
     dates = list(Meeting.objects.filter(region=region).values_list("date", flat=True))
     items = list(AgendaItem.objects.filter(region=region)
                  .values_list("meeting__date", "kind"))
     vision = region.visions.values_list("adopted_on", flat=True).first()
-    agreements = list(Agreement.objects.filter(region=region)
-                      .values_list("deadline", "status"))
-    return rules.region_warnings(today, dates, items, vision, agreements)
+    if agreements is None:
+        pairs = list(Agreement.objects.filter(region=region).values_list("deadline", "status"))
+    else:
+        pairs = [(a.deadline, a.status) for a in agreements]
+    return rules.region_warnings(today, dates, items, vision, pairs)
 
 
 @dataclass

@@ -53,11 +53,11 @@ def register(request, rpk: int):
     today = timezone.localdate()
     meetings = list(visible(request.user, Meeting.objects.filter(region=region))
                     .prefetch_related("items"))
-    agreements = status.agreement_rows(
-        visible(request.user, Agreement.objects.filter(region=region)).select_related("owner"),
-        region)
+    objs = list(visible(request.user, Agreement.objects.filter(region=region))
+                .select_related("owner"))
+    agreements = status.agreement_rows(objs, region)
     return page(request, "overleg/register.html", {
-        "region": region, "warnings": status.warnings_for(region, today),
+        "region": region, "warnings": status.warnings_for(region, today, objs),
         "planned": [m for m in meetings if m.date >= today][::-1],
         "held": [m for m in meetings if m.date < today],
         "agreements": agreements, "vision": region.visions.first(),
