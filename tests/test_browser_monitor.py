@@ -50,6 +50,11 @@ def monitor_page(tmp_path_factory):
     res = run_monitor(atlas, status_quo(atlas, "PO"), history_for(atlas, None), reg, targets,
                       notes, cat, register_modelled=synthetic)
     html = write_monitor(res, atlas, out / "monitor.html")["html"]
+    return _inspect(exe, sync_api, html, "monitor.png") | {"result": res}
+
+
+def _inspect(exe, sync_api, html, shot: str) -> dict:
+    """Load the page offline; collect requests, console errors, DOM facts and axe results."""
     blocked, errors = [], []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
@@ -69,7 +74,7 @@ def monitor_page(tmp_path_factory):
         page.goto(html.as_uri(), wait_until="load")
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         page.locator(".regio").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTEFACTS / "monitor.png"))
+        page.screenshot(path=str(ARTEFACTS / shot))
         facts = page.evaluate("""() => ({
             regions: document.querySelectorAll('section.regio').length,
             charts: document.querySelectorAll('section.regio figure.klein-veelvoud').length,
@@ -85,7 +90,36 @@ def monitor_page(tmp_path_factory):
                 return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                    nodes: v.nodes.length, target: v.nodes.slice(0, 3).map(n => n.target)})); }""")
         browser.close()
-    return {"blocked": blocked, "errors": errors, "facts": facts, "axe": axe, "result": res}
+    return {"blocked": blocked, "errors": errors, "facts": facts, "axe": axe}
+
+
+@pytest.fixture(scope="module")
+def real_monitor_page(tmp_path_factory, real_atlas, real_data_dir):
+    """The monitor of the real Netherlands: CBS series, status-quo PO regions, a
+    Stromenland-style target for every region, the example notes."""
+    exe = _chromium()
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Python-pakket playwright "
+                                   "ontbreekt (installeer met: bash tests/setup_browser.sh)")
+    if not AXE.exists():
+        pytest.skip(f"axe-core ontbreekt in {AXE.parent}")
+    from nabij.cli.monitor import EXAMPLES
+    from nabij.divisions import status_quo
+    from nabij.monitor.catalogue import load_catalogue
+    from nabij.monitor.engine import run_monitor
+    from nabij.monitor.inputs import history_for
+    from nabij.monitor.notes import read_notes
+    from nabij.monitor.targets import TargetSpec
+    from nabij.report.monitor_html import write_monitor
+
+    cat = load_catalogue()
+    res = run_monitor(real_atlas, status_quo(real_atlas, "PO"),
+                      history_for(real_atlas, real_data_dir), None,
+                      [TargetSpec("*", "deelname_sbo_so", 2018, 2023,
+                                  regel="landelijk_gemiddelde")],
+                      read_notes(EXAMPLES / "notities.csv", cat), cat)
+    html = write_monitor(res, real_atlas, tmp_path_factory.mktemp("nl") / "monitor.html",
+                         exports=False)["html"]
+    return _inspect(exe, sync_api, html, "monitor-nl.png") | {"result": res}
 
 
 def test_monitor_loads_offline_without_errors(monitor_page):
@@ -109,4 +143,15 @@ def test_thuiszitters_always_beside_vrijstellingen(monitor_page):
 
 def test_axe_reports_no_serious_or_critical_violations(monitor_page):
     bad = [v for v in monitor_page["axe"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], json.dumps(bad, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.realdata
+def test_real_netherlands_monitor_passes_axe_offline(real_monitor_page):
+    page, res = real_monitor_page, real_monitor_page["result"]
+    assert page["blocked"] == [] and page["errors"] == []
+    assert len(res.targets) == len(res.regions) == page["facts"]["regions"]
+    assert page["facts"]["charts"] == page["facts"]["tables"] == \
+        len(res.regions) * len(res.indicators)
+    bad = [v for v in page["axe"] if v["impact"] in ("serious", "critical")]
     assert bad == [], json.dumps(bad, indent=1, ensure_ascii=False)
