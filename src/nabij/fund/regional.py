@@ -256,6 +256,20 @@ def _current_override(current: pd.Series | None, pairs: _Pairs) -> np.ndarray | 
     return given * share
 
 
+@dataclass
+class _Collected:
+    """What the run over regions and years produced (lists in region order)."""
+
+    contrib: dict[int, np.ndarray]
+    region_rows: list[dict] = field(default_factory=list)
+    alloc: dict[int, list[np.ndarray]] = field(default_factory=dict)
+    target: list[np.ndarray] = field(default_factory=list)
+    current: list[np.ndarray] = field(default_factory=list)
+    flat: list[np.ndarray] = field(default_factory=list)
+    parts: list[np.ndarray] = field(default_factory=list)
+    sens: list[dict] = field(default_factory=list)
+
+
 class _Engine:
     """Runs every region through every year; collects the tables."""
 
@@ -298,78 +312,95 @@ class _Engine:
         return base
 
     def run(self, sensitivity: bool) -> dict[str, pd.DataFrame]:
-        d = self.d
-        years = d.years
-        contrib = {y: self.contributions(y) for y in years}
+        """Every region through every year, then the tables."""
+        years = self.d.years
+        out = _Collected({y: self.contributions(y) for y in years})
         base = {y: self.baseline(y) for y in years}
-        reg_rows, alloc = [], {}
-        target, current, flat, parts, sens = {}, {}, {}, {}, []
         for r, (a, b) in enumerate(self.p.bounds):
             region = _Region(self, r, a, b)
             for y in years:
-                row, amounts = region.year(y, int(contrib[y][:, r].sum()), base[y][a:b])
-                reg_rows.append(row)
-                alloc[(r, y)] = amounts
-            target[r], current[r], flat[r], parts[r] = region.final
+                row, amounts = region.year(y, int(out.contrib[y][:, r].sum()), base[y][a:b])
+                out.region_rows.append(row)
+                out.alloc.setdefault(y, []).append(amounts)
+            for name, values in zip(("target", "current", "flat", "parts"), region.final,
+                                    strict=True):
+                getattr(out, name).append(values)
             if sensitivity:
-                sens.append(region.sensitivity())
-        return self._tables(contrib, reg_rows, alloc, target, current, flat, parts, sens)
+                out.sens.append(region.sensitivity())
+        return self._tables(out)
 
     # -- tables
-    def _tables(self, contrib, reg_rows, alloc, target, current, flat, parts, sens) -> dict:
-        d, p = self.d, self.p
-        years = d.years
-        regios = pd.DataFrame(reg_rows)
-        nat = regios.groupby("jaar", sort=True)[
-            ["fonds", "reserve", "doorbraakbudget", "te_verdelen", "voorzieningsbekostiging"]
-        ].sum().reset_index()
-        n_total = self.pupils.sum()
-        wsum = self.w.sum()
-        nat["overgang"] = [round(d.overgang.fraction(y), 4) for y in nat["jaar"]]
-        nat["basisbedrag_per_leerling"] = np.round(nat["te_verdelen"] * self.w[0] / wsum
-                                                   / n_total, 2)
-        nat["bronnen"] = [sum(1 for s in d.bronnen if s.active(y)) for y in nat["jaar"]]
-        nat["fondsen"] = len(p.regions)
-        nat["som_bronnen"] = [d.total(y) for y in nat["jaar"]]
-        jaren = nat[["jaar", "fonds", "som_bronnen", "reserve", "doorbraakbudget", "te_verdelen",
-                     "voorzieningsbekostiging", "overgang", "basisbedrag_per_leerling",
-                     "bronnen", "fondsen"]]
-
-        bij, src_rows = [], []
-        for s, src in enumerate(d.bronnen):
-            label = "aanname" if src.aanname else (MODELLED if src.gemodelleerd
-                                                   else "opgegeven")
-            src_rows.append({"bron": src.naam, "soort": SOURCE_KIND_LABELS.get(src.soort,
-                                                                                src.soort),
-                             "vanaf": src.vanaf or years[0], "tot": src.tot or years[-1],
-                             "tijdelijk": "ja" if src.tot else "nee",
-                             "bedrag_per_jaar": euros(src.total),
-                             "bedrag_doeljaar": d.source_amounts(years[-1])[s],
-                             "bijdrager": contributor(src), "herkomst": label,
-                             "toelichting": " ".join(src.herkomst.split())})
-            bij.append(pd.DataFrame({"regio": p.regions, "regio_naam": self.rnames,
-                                     "bron": src.naam, "soort": src_rows[-1]["soort"]}
-                                    | {f"bedrag_{y}": contrib[y][s] for y in years}))
-        bijdragen = pd.concat(bij, ignore_index=True) if bij else pd.DataFrame()
-        bronnen = pd.DataFrame(src_rows)
-
+    def _tables(self, out: _Collected) -> dict[str, pd.DataFrame]:
+        p = self.p
         common = {"regio": p.region, "regio_naam": np.array(
             [self.rnames[i] for i in np.searchsorted(p.regions, p.region)], dtype=object),
             "eenheid": p.unit, "naam": self.names}
+        regios = pd.DataFrame(out.region_rows)
+        jaren = self._national(regios)
+        bronnen, bijdragen = self._sources(out.contrib)
+        T = np.concatenate(out.target)
+        return {"jaren": jaren, "regios": regios, "bronnen": bronnen, "bijdragen": bijdragen,
+                "verdeling": self._allocation(common, out.alloc),
+                "effect": self._effect(common, T, np.concatenate(out.current),
+                                       np.concatenate(out.flat)),
+                "toelichting": self._explanation(common, T, np.concatenate(out.parts)),
+                "factoren": self._factors(common),
+                "gevoeligheid": self._sensitivity_table(out.sens, common, T),
+                "gewichten": self._weights(int(jaren["te_verdelen"].iloc[-1]))}
+
+    def _national(self, regios: pd.DataFrame) -> pd.DataFrame:
+        """The national view: the sum over the regions per year."""
+        d = self.d
+        nat = regios.groupby("jaar", sort=True)[
+            ["fonds", "reserve", "doorbraakbudget", "te_verdelen", "voorzieningsbekostiging"]
+        ].sum().reset_index()
+        wsum = self.w.sum()
+        nat["overgang"] = [round(d.overgang.fraction(y), 4) for y in nat["jaar"]]
+        nat["basisbedrag_per_leerling"] = np.round(nat["te_verdelen"] * self.w[0] / wsum
+                                                   / self.pupils.sum(), 2)
+        nat["bronnen"] = [sum(1 for s in d.bronnen if s.active(y)) for y in nat["jaar"]]
+        nat["fondsen"] = len(self.p.regions)
+        nat["som_bronnen"] = [d.total(y) for y in nat["jaar"]]
+        return nat[["jaar", "fonds", "som_bronnen", "reserve", "doorbraakbudget", "te_verdelen",
+                    "voorzieningsbekostiging", "overgang", "basisbedrag_per_leerling",
+                    "bronnen", "fondsen"]]
+
+    def _sources(self, contrib: dict[int, np.ndarray]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Per source (kind, term, contributor, provenance) and per region x source x year."""
+        d, years = self.d, self.d.years
+        bij, rows = [], []
+        for s, src in enumerate(d.bronnen):
+            label = "aanname" if src.aanname else (MODELLED if src.gemodelleerd
+                                                   else "opgegeven")
+            kind = SOURCE_KIND_LABELS.get(src.soort, src.soort)
+            rows.append({"bron": src.naam, "soort": kind,
+                         "vanaf": src.vanaf or years[0], "tot": src.tot or years[-1],
+                         "tijdelijk": "ja" if src.tot else "nee",
+                         "bedrag_per_jaar": euros(src.total),
+                         "bedrag_doeljaar": d.source_amounts(years[-1])[s],
+                         "bijdrager": contributor(src), "herkomst": label,
+                         "toelichting": " ".join(src.herkomst.split())})
+            bij.append(pd.DataFrame({"regio": self.p.regions, "regio_naam": self.rnames,
+                                     "bron": src.naam, "soort": kind}
+                                    | {f"bedrag_{y}": contrib[y][s] for y in years}))
+        return pd.DataFrame(rows), (pd.concat(bij, ignore_index=True) if bij
+                                    else pd.DataFrame())
+
+    def _allocation(self, common: dict, alloc: dict[int, list]) -> pd.DataFrame:
         frames = []
-        for y in years:
-            amounts = np.concatenate([alloc[(r, y)] for r in range(len(p.regions))])
+        for y in self.d.years:
+            amounts = np.concatenate(alloc[y])
             frames.append(pd.DataFrame(common | {
                 "jaar": y, "leerlingen": self.pupils, "bedrag": amounts,
                 "per_leerling": _per(amounts.astype(float), self.pupils), "herkomst": MODELLED}))
-        verdeling = pd.concat(frames, ignore_index=True)
+        return pd.concat(frames, ignore_index=True)
 
-        T = np.concatenate([target[r] for r in range(len(p.regions))])
-        C = np.concatenate([current[r] for r in range(len(p.regions))])
-        G = np.concatenate([flat[r] for r in range(len(p.regions))])
+    def _effect(self, common: dict, T: np.ndarray, C: np.ndarray,
+                G: np.ndarray) -> pd.DataFrame:
+        """Doeljaar target against the baseline (and against gelijk per leerling)."""
         diff = T - C
         n = self.pupils
-        effect = pd.DataFrame(common | {
+        return pd.DataFrame(common | {
             "leerlingen": n, "huidig": C, "doel": T, "verschil": diff,
             "huidig_per_leerling": _per(C, n), "doel_per_leerling": _per(T, n),
             "verschil_per_leerling": _per(diff, n),
@@ -380,24 +411,29 @@ class _Engine:
             "herkomst": MODELLED,
         }).sort_values(["regio", "verschil_per_leerling"], ascending=[True, False], kind="stable")
 
-        raw = np.concatenate([parts[r] for r in range(len(p.regions))])
-        toel = pd.DataFrame(common | {"leerlingen": n})
+    def _explanation(self, common: dict, T: np.ndarray, raw: np.ndarray) -> pd.DataFrame:
+        """Euros per component, the provision-based part and the floor/cap/rounding correction."""
+        toel = pd.DataFrame(common | {"leerlingen": self.pupils})
         for j, k in enumerate(self.comp):
             toel[k] = raw[:, j]
         toel["voorzieningsbekostiging"] = raw[:, self.prov].sum(axis=1)
         toel["correctie"] = T - raw.sum(axis=1)
         toel["doel"] = T
         toel["herkomst"] = MODELLED
+        return toel
 
-        inten = intensities(p.masses)
-        fac = pd.DataFrame(common | {"leerlingen": n})
+    def _factors(self, common: dict) -> pd.DataFrame:
+        inten = intensities(self.p.masses)
+        fac = pd.DataFrame(common | {"leerlingen": self.pupils})
         for k in FACTORS:
             fac[k] = np.round(inten[k].to_numpy(float), 4)
         fac["herkomst"] = MODELLED
+        return fac
 
-        D_last = int(jaren["te_verdelen"].iloc[-1])
-        natint = intensities(p.masses.sum().to_frame().T)
-        gew = pd.DataFrame({
+    def _weights(self, D_last: int) -> pd.DataFrame:
+        wsum = self.w.sum()
+        natint = intensities(self.p.masses.sum().to_frame().T)
+        return pd.DataFrame({
             "onderdeel": self.comp,
             "label": ["Basis per leerling"] + [FACTORS[k].label for k in self.comp[1:]],
             "grondslag": ["populatie"] + [PROVISION_LABEL if FACTORS[k].provision_based
@@ -408,11 +444,6 @@ class _Engine:
                                              for k in self.comp[1:]],
             "eenheid_waarde": ["per leerling"] + [FACTORS[k].unit for k in self.comp[1:]],
         })
-        gevoel = self._sensitivity_table(sens, common, T)
-        return {"jaren": jaren, "regios": regios, "bronnen": bronnen, "bijdragen": bijdragen,
-                "verdeling": verdeling, "effect": effect, "toelichting": toel,
-                "factoren": fac, "gevoeligheid": gevoel, "gewichten": gew}
-
 
     def _sensitivity_table(self, sens: list[dict], common: dict, T: np.ndarray) -> pd.DataFrame:
         if not sens:
