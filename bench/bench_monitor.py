@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 TARGETS = ("regio,indicator,basisjaar,doelwaarde,regel,doeljaar,traject\n"
-           "*,deelname_sbo_so,2018/'19,,landelijk_gemiddelde,2023/'24,recht\n")
+           "*,deelname_sbo_so,2021/'22,,landelijk_gemiddelde,2026/'27,recht\n")
 NOTES = ("regio,indicator,datum,tekst,auteur\n"
          "NL,,2014-08-01,Invoering Wet passend onderwijs,nabij\n"
          "*,deelname_sbo_so,2020-03-16,Scholen dicht door corona,nabij\n")

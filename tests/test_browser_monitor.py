@@ -114,7 +114,7 @@ def real_monitor_page(tmp_path_factory, real_atlas, real_data_dir):
     cat = load_catalogue()
     res = run_monitor(real_atlas, status_quo(real_atlas, "PO"),
                       history_for(real_atlas, real_data_dir), None,
-                      [TargetSpec("*", "deelname_sbo_so", 2018, 2023,
+                      [TargetSpec("*", "deelname_sbo_so", 2021, 2026,
                                   regel="landelijk_gemiddelde")],
                       read_notes(EXAMPLES / "notities.csv", cat), cat)
     html = write_monitor(res, real_atlas, tmp_path_factory.mktemp("nl") / "monitor.html",

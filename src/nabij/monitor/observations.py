@@ -119,18 +119,15 @@ def _grensverkeer(atlas: Atlas, ctx, division: Division, ind: Indicator) -> pd.D
 
 
 def _vervoer(atlas: Atlas, ind: Indicator) -> pd.DataFrame | None:
-    from nabij.transport import transport_costs
+    """Modelled transport cost per home PC4 (calibrated cost model of nabij.transport)."""
+    from nabij.transport.cost import calibrate, transport_trips
 
     if not (atlas.has("stromen") and len(atlas.stromen)):
         return None
-    res = transport_costs(atlas)
-    trips = res.trips
-    pos = atlas.pc4["pc4"].astype(str)
-    p = pd.Index(pos).get_indexer(trips["pc4"].astype(str))
-    n = len(pos)
-    ok = p >= 0
+    trips = transport_trips(atlas)
+    ev = calibrate(trips).evaluate(trips)
+    pos = ev["pc4_pos"].to_numpy()
+    n = len(atlas.pc4)
     return _pc4_frame(atlas, ind,
-                      np.bincount(p[ok], weights=trips["kosten"].to_numpy(float)[ok],
-                                  minlength=n),
-                      np.bincount(p[ok], weights=trips["leerlingen"].to_numpy(float)[ok],
-                                  minlength=n))
+                      np.bincount(pos, weights=ev["kosten"].to_numpy(float), minlength=n),
+                      np.bincount(pos, weights=ev["leerlingen"].to_numpy(float), minlength=n))
