@@ -2,13 +2,14 @@
 logged-in users for 60 s on the main pages. A bounded thread script (standard library only).
 
     NABIJ_BENCH_POSTGRES_URL=postgresql://nabij:nabij@127.0.0.1:55432/nabij_bench \\
-        python bench/bench_web.py [--gebruikers 50] [--duur 60] [--workers 4]
+        python bench/bench_web.py [--gebruikers 50] [--duur 60] [--workers 4] [--threads 4]
         [--denktijd 1.0 2.0] [--schaal 1.0]
 
-Steps (only the last is timed): load the demo (synthetic country at ``--schaal``, status-quo
-PO regions) into the database, give every region an overleg (meetings, agenda, agreements),
-create one regiocoördinator per simulated user spread over the regions, start
-``gunicorn nabij.web.wsgi:application`` on 127.0.0.1, log every user in (CSRF + session, as a
+Steps (only the last is timed): load the demo (synthetic country at ``--schaal``, status-quo PO
+regions) into the database, give every region an overleg (meetings, agenda, agreements), create
+one regiocoördinator per simulated user spread over the regions, start ``gunicorn
+nabij.web.wsgi:application`` on 127.0.0.1 (4 workers with 4 threads each: the pages wait mostly
+on the database, so a worker serves others meanwhile), log every user in (CSRF + session, as a
 browser does), then let each user walk the main pages in a loop with a think time drawn
 uniformly from ``--denktijd`` (like locust's ``between``): start page, region page (map,
 monitor, measures), overleg register, a meeting, an agreement, search, and now and then the
@@ -73,9 +74,10 @@ def prepare(users: int, scale: float) -> list[tuple[str, int, int, int]]:
     out = []
     for k in range(users):
         rpk, mpk, apk = plan[k % len(plan)]
-        user, _ = User.objects.get_or_create(username=f"bench{k:03d}")
-        user.set_password(PASSWORD)
-        user.save()
+        user, created = User.objects.get_or_create(username=f"bench{k:03d}")
+        if created or not user.has_usable_password():
+            user.set_password(PASSWORD)
+            user.save()
         Membership.objects.get_or_create(user=user, region_id=rpk, role="regiocoordinator")
         out.append((user.username, rpk, mpk, apk))
     from django.db import connections
@@ -180,6 +182,8 @@ def main() -> int:
     ap.add_argument("--gebruikers", type=int, default=50)
     ap.add_argument("--duur", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=4,
+                    help="threads per gunicorn worker (gthread); 1 = sync workers")
     ap.add_argument("--denktijd", type=float, nargs=2, default=(1.0, 2.0))
     ap.add_argument("--schaal", type=float, default=1.0)
     ap.add_argument("--database", default=os.environ.get("NABIJ_BENCH_POSTGRES_URL", ""))
@@ -197,7 +201,8 @@ def main() -> int:
     port = _port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "nabij.web.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
+         f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
+         "--log-level", "warning"],
         env=dict(os.environ, DJANGO_SETTINGS_MODULE="nabij.web.settings"),
         start_new_session=True)
     base = f"http://127.0.0.1:{port}"

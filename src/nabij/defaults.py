@@ -250,3 +250,24 @@ Source for absoluut (10,240), relatief (3,246) and 5a (7,389) in 2021/22: the Le
 as compiled in FIGURES.md §4 and data/SOURCES.md, divided by about 2.45 million pupils in PO and
 VO (FIGURES.md). 5b, 5c, integraal verzoek and doorbraak: not found, assumed (modelled).
 """
+
+# -- resultaatverplichtend overleg (web workspace) ---------------------------------------------
+
+OVERLEG_MEETING_INTERVAL_DAYS: int = 183
+"""Days. A region's overleg that has not met for longer than this gets a warning.
+
+Source: the advice (seeds/000, advies 2a ii): the overleg "komt tenminste halfjaarlijks bijeen";
+half a year = 183 days."""
+
+OVERLEG_AGENDA_WINDOW_DAYS: int = 365
+"""Days. Each statutory consultation (OOGO, LEA, OAB, VVE, Van school naar duurzaam werk) must
+have been on the agenda of a meeting held within this window.
+
+Source: the advice (seeds/000, advies 2a iii) makes them part of the one integral agenda; OOGO,
+LEA and VVE are at least yearly cycles in their own laws. One year is an aanname van nabij."""
+
+OVERLEG_VISION_MAX_YEARS: int = 4
+"""Years. The integral vision is renewed at least this often.
+
+Source: seeds/003 §3.4: "Een integrale visie op de jeugd wordt elke vier jaar tot stand
+gebracht"."""

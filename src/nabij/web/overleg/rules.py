@@ -1,8 +1,8 @@
 """The overleg's rules as plain functions on plain data (no database): warnings, overdue.
 
-Thresholds follow the advice "Over de lijnen" (seed 000: at least every half year; OOGO, LEA,
-OAB, VVE and "Van school naar duurzaam werk" part of the one integral agenda) and seed 003 (an
-integral vision every four years).
+Thresholds live in :mod:`nabij.defaults` (``OVERLEG_*``) and follow the advice "Over de
+lijnen" (seed 000: at least every half year; OOGO, LEA, OAB, VVE and "Van school naar duurzaam
+werk" part of the one integral agenda) and seed 003 (an integral vision every four years).
 """
 
 from __future__ import annotations
@@ -11,12 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-MEETING_INTERVAL_DAYS = 183
-"""At most this many days between meetings (halfjaarlijks)."""
-AGENDA_WINDOW_DAYS = 365
-"""Each statutory agenda type must have been discussed within this many days."""
-VISION_MAX_YEARS = 4
-"""The integral vision is renewed at least every four years."""
+from nabij.defaults import OVERLEG_AGENDA_WINDOW_DAYS as AGENDA_WINDOW_DAYS
+from nabij.defaults import OVERLEG_MEETING_INTERVAL_DAYS as MEETING_INTERVAL_DAYS
+from nabij.defaults import OVERLEG_VISION_MAX_YEARS as VISION_MAX_YEARS
 
 AGENDA_TYPES = (
     ("oogo", "OOGO"),
