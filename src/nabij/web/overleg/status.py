@@ -10,19 +10,28 @@ from nabij.web.overleg.models import AgendaItem, Agreement, Escalation, Meeting
 from nabij.web.regio.indicators import catalogue
 
 
-def warnings_for(region, today: date, agreements=None) -> list[rules.Warning]:
+def warnings_for(region, today: date, agreements=None, meetings=None, vision=False
+                 ) -> list[rules.Warning]:
     """All warnings of a region's overleg (meetings, agenda, vision, overdue agreements).
 
-    ``agreements``: the region's agreements when the caller has them already."""
-    dates = list(Meeting.objects.filter(region=region).values_list("date", flat=True))
-    items = list(AgendaItem.objects.filter(region=region)
-                 .values_list("meeting__date", "kind"))
-    vision = region.visions.values_list("adopted_on", flat=True).first()
+    The caller may pass what it fetched already: ``agreements``, ``meetings`` (with their
+    items prefetched) and ``vision`` (the latest Vision or None)."""
+    if meetings is None:
+        dates = list(Meeting.objects.filter(region=region).values_list("date", flat=True))
+        items = list(AgendaItem.objects.filter(region=region)
+                     .values_list("meeting__date", "kind"))
+    else:
+        dates = [m.date for m in meetings]
+        items = [(m.date, i.kind) for m in meetings for i in m.items.all()]
+    if vision is False:
+        adopted = region.visions.values_list("adopted_on", flat=True).first()
+    else:
+        adopted = vision.adopted_on if vision is not None else None
     if agreements is None:
         pairs = list(Agreement.objects.filter(region=region).values_list("deadline", "status"))
     else:
         pairs = [(a.deadline, a.status) for a in agreements]
-    return rules.region_warnings(today, dates, items, vision, pairs)
+    return rules.region_warnings(today, dates, items, adopted, pairs)
 
 
 @dataclass

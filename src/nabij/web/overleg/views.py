@@ -56,11 +56,12 @@ def register(request, rpk: int):
     objs = list(visible(request.user, Agreement.objects.filter(region=region))
                 .select_related("owner"))
     agreements = status.agreement_rows(objs, region)
+    vision = region.visions.first()
     return page(request, "overleg/register.html", {
-        "region": region, "warnings": status.warnings_for(region, today, objs),
+        "region": region, "warnings": status.warnings_for(region, today, objs, meetings, vision),
         "planned": [m for m in meetings if m.date >= today][::-1],
         "held": [m for m in meetings if m.date < today],
-        "agreements": agreements, "vision": region.visions.first(),
+        "agreements": agreements, "vision": vision,
         "may_manage": request.user.has_perm("overleg.manage", region),
     }, region_crumbs(region, ("Overleg", None)), nav="regio")
 
