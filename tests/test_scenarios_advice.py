@@ -172,3 +172,24 @@ def test_drukte_counts_po_and_vo_together(atlas):
                                  "S1-variant Koppelen en ketenen": 1.0,
                                  "S1 Funderend onderwijs PO": 4 / 3,
                                  "S1 Funderend onderwijs VO": 4 / 3})
+
+
+def test_funderend_reference_is_status_quo_po_and_vo_together(atlas):
+    # crossing the status quo: PO 20 (2001 -> BAO 2002) + 5 (2002 -> SBO 1002) + 10 (2001 ->
+    # SO 3001) of 680 PO pupils; VO 100 (2001 -> VO 1001) + 10 (1001 -> PrO 2002) + 5 (1001 ->
+    # VSO 3002) of 755: together 150 of 1435
+    from nabij.measures import measure_all
+
+    ms = measure_all(atlas, [*build_scenario(atlas, "status-quo"),
+                             *build_scenario(atlas, "s1-keten")])
+    ref = ms.references["PO+VO"]
+    assert ref["naam"] == "Status quo PO en VO samen"
+    s = ref["summary"]
+    assert s["grensverkeer"] == pytest.approx(150 / 1435)
+    assert s["regios"] == 4 and s["verandering_leerlingen"] == 0
+    assert s["oogo_partners_per_gemeente"] == pytest.approx(7 / 3)
+    # pooled thuisnabijheid: PO 11 of 18 child groups within 10 km (see above); VO (VSO3,
+    # VSO4, PrO) 2 + 2 + 3 of 18
+    po, vo = (d.summary for d in ms.divisions[:2])
+    assert s["thuisnabij_binnen_10km"] == pytest.approx(
+        (po["thuisnabij_binnen_10km"] * 1800 + vo["thuisnabij_binnen_10km"] * 1440) / 3240)

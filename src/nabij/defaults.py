@@ -107,6 +107,11 @@ FRONT_TIME_PER_POINT_S: float = 3.0
 """Seconds of search per point of the front (10 points: the whole front of the real
 Netherlands stays under a minute, BENCHMARKS.md)."""
 
+SCENARIO_FRONT_TIME_PER_POINT_S: float = 1.2
+"""Seconds per point of the front behind the built-in "optimaal" scenario (three sectors, ten
+points each: about a minute on the synthetic country; ``nabij optimize --front`` searches
+longer)."""
+
 FRONT_DISTANCE_WEIGHT: float = 0.05
 """Weight of the distance term on the front (grensverkeer weighs 1, no reward for more regions:
 the minimum and the maximum bound the scale). Aanname van nabij."""

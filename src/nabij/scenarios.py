@@ -15,7 +15,6 @@ from nabij.defaults import (
     FUSIE_MIN_REGION_PUPILS,
     OPTIMIZE_SEED,
     S1_MIN_SHARE,
-    SCENARIO_OPTIMIZE_TIME_LIMIT_S,
 )
 from nabij.divisions import (
     Division,
@@ -127,11 +126,12 @@ def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
     a link), the minimum is lowered (and if needed the maximum dropped); the recipe says so.
     """
     # lazy: the optimizer sits downstream of the scenario registry
-    from nabij.defaults import FRONT_CHANGE_WEIGHTS
+    from nabij.defaults import FRONT_CHANGE_WEIGHTS, SCENARIO_FRONT_TIME_PER_POINT_S
     from nabij.optimize.front import optimum_division
 
-    total = float(o.extra.get("optimaal_tijd", SCENARIO_OPTIMIZE_TIME_LIMIT_S))
-    per_point = total / len(FRONT_CHANGE_WEIGHTS)
+    total = o.extra.get("optimaal_tijd")
+    per_point = (float(total) / len(FRONT_CHANGE_WEIGHTS) if total is not None
+                 else SCENARIO_FRONT_TIME_PER_POINT_S)
     seed = int(o.extra.get("optimaal_seed", OPTIMIZE_SEED))
     out = []
     for sector, label in ((code, s.label) for code, s in SECTORS.items()):
@@ -183,7 +183,7 @@ register(Scenario(
     f"minstens {_NORM} leerlingen of --fusie-drempel, hoogstens het grootste bestaande SWV) "
     "over het gewicht op verandering; 'optimaal' is de knik van die front: waar meer "
     "verandering nog maar weinig minder grensverkeer oplevert "
-    f"({SCENARIO_OPTIMIZE_TIME_LIMIT_S:g} s rekentijd per sector).", _optimaal))
+    "(ongeveer 12 s rekentijd per sector).", _optimaal))
 
 
 def build_scenario(atlas: Atlas, name: str,

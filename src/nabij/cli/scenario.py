@@ -192,7 +192,7 @@ def _fmt(v: float | None, unit: str, drempel: int) -> str:
 
 
 SHOW = (("regios", "regio's"), ("regios_klein", "klein"), ("grensverkeer", "grens"),
-        ("dekking", "dekking"), ("afstand_eigen_gem", "km eigen"),
+        ("dekking", "dekking"), ("thuisnabij_binnen_20km", "≤20 km"),
         ("verandering_leerlingen", "veranderd"))
 
 

@@ -39,6 +39,7 @@ def fusie_division(
     exempt: bool = True,
     exempt_add: Iterable[str] = (),
     exempt_remove: Iterable[str] = (),
+    max_pupils: float | None = None,
 ) -> Division:
     """Merge small regions of ``base`` (default: the status quo of ``sector``), except the
     geographically bounded ones (``exempt=False`` merges those too)."""
@@ -49,7 +50,11 @@ def fusie_division(
     free = exempt_regions(atlas, base.assignment, exempt_add, exempt_remove) if exempt else {}
     size = dict(graph.size)  # before merging
     closed = closed_regions(atlas, base.assignment) & set(free) if exempt else set()
-    impossible = merge_small(graph, threshold, set(free), closed)
+    if max_pupils is None:
+        from nabij.divisions.scale import largest_status_quo
+
+        max_pupils = largest_status_quo(atlas, sector)
+    impossible = merge_small(graph, threshold, set(free), closed, max_pupils)
     assignment = graph.final_assignment()
     label = sector_of(sector).label
     recipe = {
@@ -57,6 +62,11 @@ def fusie_division(
         "scenario": "fusie",
         "sector": sector,
         "drempel_leerlingen": threshold,
+        "max_leerlingen": max_pupils,
+        "regel": f"SWV's met minder dan {_nl(threshold)} leerlingen fuseren met de buur "
+                 "waarmee ze de meeste leerlingen uitwisselen, bij voorkeur zonder boven "
+                 f"{_nl(max_pupils)} leerlingen (het grootste bestaande SWV) uit te komen; "
+                 "geografisch afgebakende gebieden zijn uitgezonderd",
         "basis": base.name,
         "maat": "leerlingen op schoolvestigingen in de regio",
         "fusies": graph.merges,
@@ -75,12 +85,18 @@ def fusie_division(
                     graph.final_names())
 
 
+def _nl(x: float) -> str:
+    return f"{x:,.0f}".replace(",", ".")
+
+
 def merge_small(graph: RegionGraph, threshold: float,
                 exempt: set[str] | frozenset[str] = frozenset(),
-                closed: set[str] | frozenset[str] = frozenset()) -> list[str]:
+                closed: set[str] | frozenset[str] = frozenset(),
+                max_pupils: float = float("inf")) -> list[str]:
     """Merge until no region is below ``threshold``; returns the regions that cannot merge.
 
-    ``exempt`` regions start no merge; ``closed`` regions do not receive one either."""
+    ``exempt`` regions start no merge; ``closed`` regions do not receive one either. Partners
+    that keep the merged region at or below ``max_pupils`` go first."""
     stuck: set[str] = set()
     while True:
         small = [r for r, s in graph.size.items()
@@ -92,7 +108,8 @@ def merge_small(graph: RegionGraph, threshold: float,
         if not cands:
             stuck.add(r)
             continue
-        best = min(cands, key=lambda s: (-graph.between(r, s), graph.size[s], s))
+        best = min(cands, key=lambda s: (graph.size[r] + graph.size[s] > max_pupils,
+                                         -graph.between(r, s), graph.size[s], s))
         graph.merge(r, best, reason="kleiner dan drempel")
     return sorted(r for r in stuck if r in graph.size and graph.size[r] < threshold)
 

@@ -15,8 +15,16 @@ def status_quo(atlas: Atlas, sector: str) -> Division:
     ind = atlas.indeling
     col = f"swv_{sector.lower()}"
     assignment = ind.set_index(ind["pc4"].astype(str))[col].astype(str)
+    source = str(atlas.meta.provenance.get("indeling", {}).get("source", ""))
+    pc4_gem = atlas.pc4.set_index(atlas.pc4["pc4"].astype(str))["gemeente"].astype(str)
+    per_gem = assignment.groupby(pc4_gem.reindex(assignment.index).to_numpy()).nunique()
+    split = int((per_gem > 1).sum())
+    label = (f"Regeling 2015 op gemeenten {atlas.meta.reference_year}"
+             if source.startswith("Regeling") else (source or "tabel indeling van de atlas"))
     recipe = {"bouwer": "status_quo", "scenario": "status-quo", "sector": sector,
-              "bron": "tabel indeling van de atlas"}
+              "regel": f"{label}: de SWV's {sector} van de atlas ({split} gemeenten liggen "
+                       f"in meer dan één SWV {sector})",
+              "label": label, "gesplitste_gemeenten": split, "bron": source or "atlas"}
     return named_division(f"Status quo {sector}", sector, assignment, recipe, atlas.swv, "swv")
 
 

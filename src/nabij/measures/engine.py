@@ -23,6 +23,7 @@ from nabij.measures import (
     verandering,
     verschillen,
 )
+from nabij.measures.combined import STATUS_QUO_FUNDEREND, combined_summary
 from nabij.measures.context import DivisionView, MeasureContext
 from nabij.measures.definitions import FLOWS, SCHOOLS, Definition, Params, Part, num
 
@@ -72,6 +73,9 @@ class MeasureSet:
     divisions: list[DivisionMeasures]
     modelled: dict[str, bool]
     params: Params = field(default_factory=Params)
+    references: dict[str, dict] = field(default_factory=dict)
+    """Sector -> {"naam", "summary"}: the status quo of that kind when it is not one division
+    (PO+VO: the status quo PO and VO taken together, :mod:`nabij.measures.combined`)."""
 
     def __getitem__(self, key: str) -> DivisionMeasures:
         for d in self.divisions:
@@ -191,6 +195,12 @@ def measure_all(
             flows=tables["grensverkeer"],
         ))
     meta = atlas.meta
+    sq_pair = [next((d for d in out if d.division.recipe.get("bouwer") == "status_quo"
+                     and d.division.sector == sec), None) for sec in ("PO", "VO")]
+    references = {}
+    if all(sq_pair):
+        references["PO+VO"] = {"naam": STATUS_QUO_FUNDEREND,
+                               "summary": combined_summary(*sq_pair, params.km_bands)}
     return MeasureSet(
         atlas={"name": meta.name, "reference_year": meta.reference_year,
                "provenance": {k: dict(v) for k, v in meta.provenance.items()}},
@@ -198,6 +208,7 @@ def measure_all(
         divisions=out,
         modelled={FLOWS: ctx.flows_modelled, SCHOOLS: ctx.schools_modelled},
         params=params,
+        references=references,
     )
 
 

@@ -70,6 +70,9 @@ def to_json_dict(ms: MeasureSet, drempel: int = DEFAULT_THRESHOLD) -> dict:
         "parameters": {"kleine_regio": p.small_region, "afstandsmodel": p.distance_text,
                        "afstandsbanden_km": list(p.km_bands), "z_drempel": p.z_threshold},
         "definities": ms.definition_dicts(),
+        "referenties": {k: {"naam": v["naam"],
+                            "summary": {a: _jsonable(b) for a, b in v["summary"].items()}}
+                        for k, v in ms.references.items()},
         "divisions": [
             {
                 "name": d.name,

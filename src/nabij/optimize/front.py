@@ -213,9 +213,10 @@ def _lower(values: dict[str, float]) -> dict[str, float]:
 
 
 def knee_index(points: Sequence[FrontPoint]) -> int:
-    """Point farthest below the chord of grensverkeer against verandering (scaled 0..1)."""
+    """Point farthest below the chord of grensverkeer against verandering (scaled 0..1); with
+    fewer than three points the one with least change."""
     if len(points) <= 2:
-        return 0
+        return int(np.argmin([p.values["verandering"] for p in points])) if points else 0
     v = np.array([p.values["verandering"] for p in points])
     g = np.array([p.values["grensverkeer"] for p in points])
     vs = (v - v.min()) / max(v.max() - v.min(), 1e-12)
@@ -227,14 +228,21 @@ def knee_index(points: Sequence[FrontPoint]) -> int:
     return int(np.argmin(below))
 
 
+def pct(x: float) -> str:
+    return f"{100 * x:.1f}%".replace(".", ",")
+
+
 def knee_text(front: Front) -> str:
     """Dutch explanation of why the knee is called optimaal."""
     p = front.points[front.knee]
+    if len(front.points) < 3:
+        return (f"De front heeft {len(front.points)} punt(en): bij elk gewicht op verandering "
+                "vond de optimalisator (binnen de rekentijd) dezelfde of een slechtere indeling. "
+                f"'Optimaal' is daarom het punt met de minste verandering "
+                f"({pct(p.values['verandering'])} van de leerlingen wisselt van regio, "
+                f"grensverkeer {pct(p.values['grensverkeer'])}); een knik is niet te bepalen.")
     lo = min(front.points, key=lambda x: x.values["verandering"])
     hi = max(front.points, key=lambda x: x.values["verandering"])
-
-    def pct(x: float) -> str:
-        return f"{100 * x:.1f}%".replace(".", ",")
 
     return (
         f"'Optimaal' is de knik van de front: {pct(p.values['verandering'])} van de leerlingen "

@@ -120,15 +120,10 @@ def lower_first(label: str) -> str:
 
 
 def recipe_text(recipe: dict) -> str:
-    """A recipe as one readable line."""
-    parts = []
-    for k, v in recipe.items():
-        if isinstance(v, dict):
-            v = ", ".join(f"{a}={b}" for a, b in v.items())
-        elif isinstance(v, list | tuple):
-            v = ", ".join(map(str, v))
-        parts.append(f"{str(k).replace('_', ' ')}: {v}")
-    return "; ".join(parts)
+    """A recipe as one readable line: the rule first, then its parameters."""
+    from nabij.report.scenario_section import recipe_line
+
+    return recipe_line(recipe)
 
 
 # --------------------------------------------------------------------------- comparison
@@ -178,8 +173,10 @@ def comparison_table(m: Measures, threshold: int, core: bool = False) -> tuple[T
 
 
 KPI_RE = re.compile(r"^(regios|leerlingen_totaal|leerlingen_min|leerlingen_max|regios_klein|"
-                    r"gemeenten_per_regio|grensverkeer|grensverkeer_speciaal|dekking|"
-                    r"afstand_eigen_gem|congruentie|doorgaande_lijn|verandering_leerlingen)$")
+                    r"regios_groot|oogo_partners_per_gemeente|grensverkeer|"
+                    r"grensverkeer_speciaal|dekking|thuisnabij_binnen_10km|"
+                    r"thuisnabij_binnen_20km|thuisnabij_mediaan|zonder_eigen_voorziening|"
+                    r"congruentie|doorgaande_lijn|verandering_leerlingen)$")
 """Key numbers shown beside each division's map."""
 
 
@@ -451,12 +448,18 @@ def flow_table(div: DivisionResult, threshold: int, names: dict[str, str],
 
 
 # --------------------------------------------------------------------------- findings
-def reference_for(div: DivisionResult,
-                  divisions: Sequence[DivisionResult]) -> DivisionResult | None:
-    """The status quo to compare a division with: same sector first, else PO, else first."""
+def reference_for(div: DivisionResult, divisions: Sequence[DivisionResult],
+                  references: dict | None = None) -> DivisionResult | None:
+    """The status quo of the same kind: same sector; a funderend division against the status
+    quo PO and VO taken together (``references``); else PO, else the first division."""
     sq = [d for d in divisions if d.is_status_quo]
     if div in sq:
         return None
+    ref = (references or {}).get(div.sector)
+    if ref:
+        return DivisionResult(name=str(ref["naam"]), slug="status-quo-samen",
+                              sector=div.sector, recipe={"bouwer": "status_quo"},
+                              summary=dict(ref["summary"]), regions=[])
     if not sq:
         return divisions[0] if divisions and divisions[0] is not div else None
     for d in sq:
@@ -468,9 +471,10 @@ def reference_for(div: DivisionResult,
     return sq[0]
 
 
-HEADLINE_RE = re.compile(r"^(regios_klein|grensverkeer|grensverkeer_speciaal|"
-                         r"afstand_eigen_[A-Z0-9]+_gem|zonder_eigen_[A-Z0-9]+|"
-                         r"gemeenten_per_regio|jeugdregios_per_regio|congruentie|"
+HEADLINE_RE = re.compile(r"^(regios_klein|regios_groot|grensverkeer|grensverkeer_speciaal|"
+                         r"thuisnabij_binnen_10km|thuisnabij_binnen_20km|thuisnabij_mediaan|"
+                         r"zonder_eigen_voorziening|oogo_partners_per_gemeente|"
+                         r"jeugdregios_per_regio|congruentie|"
                          r"doorgaande_lijn|verandering_leerlingen|aandeel_regios_dekkend)$")
 """Summary measures the key findings talk about (others when none of these exist)."""
 _EIGEN_GEM = re.compile(r"^afstand_eigen_([A-Z0-9]+)_gem$")
@@ -485,6 +489,12 @@ FINDING_LABELS = {
     "congruentie": "de congruentie met de jeugdregio's",
     "doorgaande_lijn": "de doorgaande lijn PO-VO",
     "aandeel_regios_dekkend": "het aandeel volledig dekkende regio's",
+    "thuisnabij_binnen_10km": "het aandeel kinderen met elke voorziening binnen 10 km",
+    "thuisnabij_binnen_20km": "het aandeel kinderen met elke voorziening binnen 20 km",
+    "thuisnabij_mediaan": "de mediane afstand tot een voorziening",
+    "zonder_eigen_voorziening": "het aandeel kinderen zonder eigen voorziening in de regio",
+    "oogo_partners_per_gemeente": "het aantal OOGO-partners per gemeente (PO en VO samen)",
+    "regios_groot": "het aantal regio's boven het maximum",
 }
 _ZONDER = re.compile(r"^zonder_eigen_([A-Z0-9]+)$")
 
@@ -528,11 +538,19 @@ def findings(m: Measures, threshold: int, per_division: int = 2) -> list[str]:
         facts = []
         if f:
             below = "geen" if f["below"] == 0 else str(f["below"])
+            big = div.summary.get("regios_groot")
+            cap = div.summary.get("max_leerlingen")
+            above = (f", {int(big)} boven het maximum van "
+                     f"{format_value(cap, 'leerlingen', threshold)}"
+                     if is_number(big) and int(big) > 0 and is_number(cap) else "")
             facts.append(f"{f['n']} regio's van {format_value(f['min'], 'leerlingen', threshold)}"
                          f" tot {format_value(f['max'], 'leerlingen', threshold)} leerlingen, "
-                         f"{below} met minder dan {f['norm_text']}")
+                         f"{below} met minder dan {f['norm_text']}{above}")
+        if div.recipe.get("label") and div.recipe.get("gesplitste_gemeenten") is not None:
+            facts.insert(0, f"{div.recipe['label']}, {div.recipe['gesplitste_gemeenten']} "
+                            "gemeenten gesplitst over meer dan één SWV")
         moved = div.summary.get("verandering_leerlingen")
-        ref = reference_for(div, m.divisions)
+        ref = reference_for(div, m.divisions, m.references)
         if ref is not None and is_number(moved) and float(moved) > 0:  # type: ignore[arg-type]
             facts.append(f"{format_value(moved, 'aandeel')} van de leerlingen wisselt van regio")
         head = f"{div.name} ({'; '.join(facts)})" if facts else div.name

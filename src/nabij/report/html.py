@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from nabij.fileio import atomic_write_text
 from nabij.privacy import DEFAULT_THRESHOLD
-from nabij.report import charts, content
+from nabij.report import charts, content, scenario_section
 from nabij.report.content import Cell, Table
 from nabij.report.fmt import format_value, nl_number
 from nabij.report.maps import Geography, MapKit, distance_legend, gemeente_means, svg_path
@@ -121,7 +121,9 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
     facts = content.size_facts(m, div) or {}
     page: dict = {"id": slug, "name": div.name, "sector": div.sector, "thumb": None,
                   "below": facts.get("below"), "norm_text": facts.get("norm_text"),
-                  "recipe": content.recipe_text(div.recipe), "n_regions": div.n_regions}
+                  "recipe": scenario_section.recipe_line(div.recipe),
+                  "extras": scenario_section.blocks(ctx.uid(f"front-{div.slug}"), div.recipe),
+                  "n_regions": div.n_regions}
     # key numbers of this division
     page["kpis"] = content.key_numbers(m, div, thr)
     # region map

@@ -65,6 +65,8 @@ class Measures:
     divisions: list[DivisionResult] = field(default_factory=list)
     parameters: dict = field(default_factory=dict)
     flows_modelled: bool | None = None
+    references: dict[str, dict] = field(default_factory=dict)
+    """Sector -> {"naam", "summary"}: e.g. the status quo PO and VO together for PO+VO."""
 
     def definition(self, key: str) -> dict:
         """The definition of a measure, with a fallback label when it is undocumented."""
@@ -156,4 +158,5 @@ def load_measures(path: str | Path, tables: bool = True) -> Measures:
         divisions=divisions,
         parameters=dict(data.get("parameters") or {}),
         flows_modelled=data.get("stromen_gemodelleerd"),
+        references={str(k): dict(v) for k, v in (data.get("referenties") or {}).items()},
     )

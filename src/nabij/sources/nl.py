@@ -464,8 +464,10 @@ _STATUS = {
     "besturen": ("observed", "Scholen op de Kaart 2018, VO-vestigingen (DUO)"),
     "scholen": ("mixed", "Scholen op de Kaart 2018, VO-vestigingen (DUO); leerlingen en "
                 "clusters gemodelleerd"),
-    "swv": ("observed", "Regeling regio-indeling passend onderwijs 2015"),
-    "indeling": ("mixed", "Regeling regio-indeling passend onderwijs 2015, aangevuld per "
+    "swv": ("observed", "Regeling regio-indeling samenwerkingsverbanden passend onderwijs PO en "
+                        "VO (2015)"),
+    "indeling": ("mixed", "Regeling regio-indeling samenwerkingsverbanden passend onderwijs PO "
+                          "en VO (2015), aangevuld per "
                  "gemeente"),
     "leerlingen_woongemeente": ("mixed", "CBS 85701NED 2023/'24*; PRO gemodelleerd"),
 }

@@ -1,4 +1,5 @@
-"""The statutory SWV areas: Regeling regio-indeling passend onderwijs (BWBR0032324), 2015.
+"""The statutory SWV areas: Regeling regio-indeling samenwerkingsverbanden passend onderwijs PO
+en VO (BWBR0032324), 2015.
 
 The bijlage of the Regeling (version of 2015-04-23) assigns every PC4 to one PO and one VO
 samenwerkingsverband, with codes like ``PO2707``; DUO writes them as ``PO 27-07``.
