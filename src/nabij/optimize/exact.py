@@ -34,60 +34,73 @@ from nabij.optimize.problem import Instance
 _SCALE_TOP = 1e12
 
 
-def _build(inst: Instance, model: ObjectiveModel, regions_only: bool = False,
-           fixed_p: int | None = None):
-    """The CP-SAT model: variables y, objective terms [(coef, var)] and the constant."""
-    from ortools.sat.python import cp_model
+class _CpBuilder:
+    """Builds the CP-SAT model in named phases: assignment, size and covering, contiguity,
+    then the objective terms (pairwise, regions, distance)."""
 
-    n = inst.n
-    c = inst.constraints
-    comp = inst.component
-    m = cp_model.CpModel()
+    def __init__(self, inst: Instance, model: ObjectiveModel) -> None:
+        from ortools.sat.python import cp_model
 
-    reps_of = [[j for j in range(i + 1) if comp[j] == comp[i]] for i in range(n)]
-    y = {}
-    for i in range(n):
-        for j in reps_of[i]:
-            y[i, j] = m.NewBoolVar(f"y{i}_{j}")
-    for i in range(n):
-        m.AddExactlyOne(y[i, j] for j in reps_of[i])
-        for j in reps_of[i]:
-            if j != i:
-                m.AddImplication(y[i, j], y[j, j])
-    members_of = {j: [i for i in range(j, n) if (i, j) in y] for j in range(n)}
+        self.inst, self.model = inst, model
+        self.n = inst.n
+        self.m = cp_model.CpModel()
+        self.terms: list[tuple[float, object]] = []
+        self.const = model.const
+        self._same: dict[tuple[int, int], object] = {}
+        self._done: dict[tuple[int, int], set] = {}
 
-    s_pup = 1000.0
-    lo = [int(np.floor(p * s_pup)) for p in inst.pupils]
-    hi = [int(np.ceil(p * s_pup)) for p in inst.pupils]
-    for j in range(n):
-        mem = members_of[j]
-        if c.min_pupils > 0:
-            need = int(np.ceil(c.min_pupils * s_pup - 1e-6))
-            m.Add(sum(lo[i] * y[i, j] for i in mem) >= need * y[j, j])
-        if c.max_pupils is not None:
-            cap = int(np.floor(c.max_pupils * s_pup + 1e-6))
-            m.Add(sum(hi[i] * y[i, j] for i in mem) <= cap * y[j, j])
-        for t in range(inst.provides.shape[1]):
-            prov = [i for i in mem if inst.provides[i, t] > 0]
-            m.Add(sum(y[i, j] for i in prov) >= y[j, j])
+    # -- constraints ------------------------------------------------------------------------
+    def assignment(self) -> None:
+        """y[i, j]: unit i in the region represented by unit j (j <= i, same component)."""
+        n, comp, m = self.n, self.inst.component, self.m
+        self.reps_of = [[j for j in range(i + 1) if comp[j] == comp[i]] for i in range(n)]
+        self.y = y = {(i, j): m.NewBoolVar(f"y{i}_{j}") for i in range(n)
+                      for j in self.reps_of[i]}
+        for i in range(n):
+            m.AddExactlyOne(y[i, j] for j in self.reps_of[i])
+            for j in self.reps_of[i]:
+                if j != i:
+                    m.AddImplication(y[i, j], y[j, j])
+        self.members_of = {j: [i for i in range(j, n) if (i, j) in y] for j in range(n)}
 
-    # contiguity: flow from the representative along arcs inside the region
-    edges = inst.edge_list()
-    for j in range(n):
-        mem = members_of[j]
-        if len(mem) <= 1:
-            continue
+    def size_and_cover(self) -> None:
+        """Minimum / maximum pupils (scaled to integers) and the covering of provisions."""
+        inst, c, m, y = self.inst, self.inst.constraints, self.m, self.y
+        s_pup = 1000.0
+        lo = [int(np.floor(p * s_pup)) for p in inst.pupils]
+        hi = [int(np.ceil(p * s_pup)) for p in inst.pupils]
+        for j in range(self.n):
+            mem = self.members_of[j]
+            if c.min_pupils > 0:
+                need = int(np.ceil(c.min_pupils * s_pup - 1e-6))
+                m.Add(sum(lo[i] * y[i, j] for i in mem) >= need * y[j, j])
+            if c.max_pupils is not None:
+                cap = int(np.floor(c.max_pupils * s_pup + 1e-6))
+                m.Add(sum(hi[i] * y[i, j] for i in mem) <= cap * y[j, j])
+            for t in range(inst.provides.shape[1]):
+                prov = [i for i in mem if inst.provides[i, t] > 0]
+                m.Add(sum(y[i, j] for i in prov) >= y[j, j])
+
+    def contiguity(self) -> None:
+        """Single-commodity flow from each representative along arcs inside its region."""
+        edges = self.inst.edge_list()
+        for j in range(self.n):
+            mem = self.members_of[j]
+            if len(mem) > 1:
+                self._region_flow(j, mem, edges)
+
+    def _region_flow(self, j: int, mem: list[int], edges) -> None:
+        m, y = self.m, self.y
         memset = set(mem)
         big = len(mem) - 1
         arcs = [(u, w) for u, w in edges if u in memset and w in memset]
         arcs += [(w, u) for u, w in arcs]
         f = {a: m.NewIntVar(0, big, f"f{j}_{a[0]}_{a[1]}") for a in arcs}
+        out_of: dict[int, list] = {u: [] for u in mem}
+        into: dict[int, list] = {u: [] for u in mem}
         for (u, w), var in f.items():
             m.Add(var <= big * y[u, j])
             m.Add(var <= big * y[w, j])
-        out_of = {u: [] for u in mem}
-        into = {u: [] for u in mem}
-        for (u, w), var in f.items():
             out_of[u].append(var)
             into[w].append(var)
         m.Add(sum(out_of[j]) - sum(into[j]) == sum(y[i, j] for i in mem if i != j))
@@ -95,93 +108,110 @@ def _build(inst: Instance, model: ObjectiveModel, regions_only: bool = False,
             if u != j:
                 m.Add(sum(into[u]) - sum(out_of[u]) == y[u, j])
 
-    const = model.const
-    if regions_only:
-        return m, y, [(-1.0, y[j, j]) for j in range(n)], 0.0
-    # pairwise objective terms: s[u, v] = 1 iff u and v share a region; only the direction
-    # the objective needs is enforced (upper bounds when s is rewarded, lower when penalised)
-    terms: list[tuple[float, object]] = []
-    same_cache: dict[tuple[int, int], object] = {}
-    done: dict[tuple[int, int], set] = {}
-
-    def same(u: int, v: int, lower: bool) -> object:
+    # -- objective --------------------------------------------------------------------------
+    def same(self, u: int, v: int, lower: bool) -> object:
+        """s[u, v] = 1 iff u and v share a region; only the direction the objective needs is
+        enforced (upper bounds when s is rewarded, lower bounds when it is penalised)."""
         key = (min(u, v), max(u, v))
         u, v = key
-        if key not in same_cache:
-            common = [j for j in reps_of[u] if (v, j) in y]
-            same_cache[key] = m.NewBoolVar(f"s{u}_{v}") if common else 0
-            done[key] = set()
-        s = same_cache[key]
-        if isinstance(s, int):
-            return s
+        if key not in self._same:
+            common = [j for j in self.reps_of[u] if (v, j) in self.y]
+            self._same[key] = self.m.NewBoolVar(f"s{u}_{v}") if common else 0
+            self._done[key] = set()
+        s = self._same[key]
         side = "lower" if lower else "upper"
-        if side in done[key]:
+        if isinstance(s, int) or side in self._done[key]:
             return s
-        done[key].add(side)
+        self._done[key].add(side)
         if lower:
-            for j in reps_of[u]:
-                if (v, j) in y:
-                    m.AddBoolOr([s, y[u, j].Not(), y[v, j].Not()])
+            self._same_lower(s, u, v)
         else:
-            for j in set(reps_of[u]) | set(reps_of[v]):
-                yu, yv = y.get((u, j)), y.get((v, j))
-                if yu is not None and yv is not None:
-                    m.AddBoolOr([s.Not(), yu.Not(), yv])
-                    m.AddBoolOr([s.Not(), yu, yv.Not()])
-                elif yu is not None:
-                    m.AddImplication(s, yu.Not())
-                elif yv is not None:
-                    m.AddImplication(s, yv.Not())
+            self._same_upper(s, u, v)
         return s
 
-    q = model.Q
-    if model.dense:
-        iu, iv = np.triu_indices(n, 1)
-        qv = q[iu, iv]
-    else:
-        qc = q.tocoo()
-        sel = qc.row < qc.col
-        iu, iv, qv = qc.row[sel], qc.col[sel], qc.data[sel]
-    for u, v, coef in zip(iu.tolist(), iv.tolist(), qv.tolist(), strict=True):
-        if coef == 0:
-            continue
-        s = same(u, v, lower=coef > 0)
-        if not isinstance(s, int):
-            terms.append((coef, s))
+    def _same_lower(self, s, u: int, v: int) -> None:
+        for j in self.reps_of[u]:
+            if (v, j) in self.y:
+                self.m.AddBoolOr([s, self.y[u, j].Not(), self.y[v, j].Not()])
 
-    wr = model.weights.regions / model.p_max
-    if fixed_p is not None:
-        m.Add(sum(y[j, j] for j in range(n)) == fixed_p)
-        const -= wr * fixed_p
-    elif wr:
-        for j in range(n):
-            terms.append((-wr, y[j, j]))
+    def _same_upper(self, s, u: int, v: int) -> None:
+        m = self.m
+        for j in set(self.reps_of[u]) | set(self.reps_of[v]):
+            yu, yv = self.y.get((u, j)), self.y.get((v, j))
+            if yu is not None and yv is not None:
+                m.AddBoolOr([s.Not(), yu.Not(), yv])
+                m.AddBoolOr([s.Not(), yu, yv.Not()])
+            elif yu is not None:
+                m.AddImplication(s, yu.Not())
+            elif yv is not None:
+                m.AddImplication(s, yv.Not())
 
-    # distance term
-    dd = model.dist
-    wd = model.weights.distance / model.norm_distance if dd is not None else 0.0
-    if wd:
+    def pairwise_terms(self) -> None:
+        model, n = self.model, self.n
+        q = model.Q
+        if model.dense:
+            iu, iv = np.triu_indices(n, 1)
+            qv = q[iu, iv]
+        else:
+            qc = q.tocoo()
+            sel = qc.row < qc.col
+            iu, iv, qv = qc.row[sel], qc.col[sel], qc.data[sel]
+        for u, v, coef in zip(iu.tolist(), iv.tolist(), qv.tolist(), strict=True):
+            if coef == 0:
+                continue
+            s = self.same(u, v, lower=coef > 0)
+            if not isinstance(s, int):
+                self.terms.append((coef, s))
+
+    def region_terms(self, fixed_p: int | None) -> None:
+        wr = self.model.weights.regions / self.model.p_max
+        reps = [self.y[j, j] for j in range(self.n)]
+        if fixed_p is not None:
+            self.m.Add(sum(reps) == fixed_p)
+            self.const -= wr * fixed_p
+        elif wr:
+            self.terms += [(-wr, r) for r in reps]
+
+    def distance_terms(self) -> None:
+        """Per area and type at most one site inside its region, else the capped distance."""
+        model = self.model
+        dd = model.dist
+        wd = model.weights.distance / model.norm_distance if dd is not None else 0.0
+        if not wd:
+            return
         for x in np.flatnonzero(dd.kids > 0):
             s0, e0 = dd.c_indptr[x], dd.c_indptr[x + 1]
-            kx = float(dd.kids[x])
-            capx = float(dd.cap[x])
-            const += wd * kx * capx
+            kx, capx = float(dd.kids[x]), float(dd.cap[x])
+            self.const += wd * kx * capx
             u = int(dd.row_unit[x])
             zs = []
             for k, km in zip(dd.c_unit[s0:e0].tolist(), dd.c_km[s0:e0].tolist(), strict=True):
-                z = m.NewBoolVar(f"z{x}_{k}")
+                z = self.m.NewBoolVar(f"z{x}_{k}")
                 if k != u:
-                    sv = same(u, k, lower=False)
+                    sv = self.same(u, k, lower=False)
                     if isinstance(sv, int):
-                        m.Add(z == 0)
+                        self.m.Add(z == 0)
                     else:
-                        m.AddImplication(z, sv)
+                        self.m.AddImplication(z, sv)
                 zs.append(z)
-                terms.append((wd * kx * (km - capx), z))
+                self.terms.append((wd * kx * (km - capx), z))
             if zs:
-                m.AddAtMostOne(zs)
+                self.m.AddAtMostOne(zs)
 
-    return m, y, terms, const
+
+def _build(inst: Instance, model: ObjectiveModel, regions_only: bool = False,
+           fixed_p: int | None = None):
+    """The CP-SAT model: variables y, objective terms [(coef, var)] and the constant."""
+    b = _CpBuilder(inst, model)
+    b.assignment()
+    b.size_and_cover()
+    b.contiguity()
+    if regions_only:
+        return b.m, b.y, [(-1.0, b.y[j, j]) for j in range(b.n)], 0.0
+    b.pairwise_terms()
+    b.region_terms(fixed_p)
+    b.distance_terms()
+    return b.m, b.y, b.terms, b.const
 
 
 def solve_exact(

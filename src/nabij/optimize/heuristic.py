@@ -291,22 +291,21 @@ class HeuristicSolver:
         return not p.shape[1] or bool((p[units].sum(axis=0) > 0).all())
 
     def _grow(self) -> np.ndarray | None:
-        """One randomised greedy max-p style construction; None if it fails."""
-        inst = self.inst
-        rng = self.rng
-        n = inst.n
-        ptr, adj = inst.adj_indptr, inst.adj_indices
-        pupils = inst.pupils
-        lab = np.full(n, -1, dtype=np.int64)
-        free_deg = np.diff(ptr).astype(np.int64)
-        prov = inst.provides
-        need_types = prov.shape[1] > 0
-        noise = rng.random(n)
-        region = 0
-        enclave = np.zeros(n, bool)
-        # process seeds in order of (free degree, random): peripheral units first
+        """One randomised greedy max-p style construction; None if it fails.
+
+        Phases: pick seeds in order of (free degree, random) -- peripheral units first --,
+        grow each seed's region (:meth:`_grow_region`), and hand units of regions that could
+        not reach the minimum to their neighbours afterwards (:meth:`_assign_enclaves`).
+        """
         import heapq
 
+        inst = self.inst
+        n = inst.n
+        lab = np.full(n, -1, dtype=np.int64)
+        free_deg = np.diff(inst.adj_indptr).astype(np.int64)
+        noise = self.rng.random(n)
+        enclave = np.zeros(n, bool)
+        region = 0
         heap = [(int(free_deg[u]), float(noise[u]), u) for u in range(n)]
         heapq.heapify(heap)
         while heap:
@@ -316,50 +315,7 @@ class HeuristicSolver:
             if d != free_deg[s]:
                 heapq.heappush(heap, (int(free_deg[s]), float(noise[s]), s))
                 continue
-            members = [s]
-            lab[s] = region
-            total = pupils[s]
-            have = prov[s].copy() if need_types else None
-            links: dict[int, int] = {}
-            for w in adj[ptr[s]:ptr[s + 1]]:
-                w = int(w)
-                free_deg[w] -= 1
-                if lab[w] < 0 and not enclave[w]:
-                    links[w] = links.get(w, 0) + 1
-            done = total >= self.min - _EPS and (not need_types or (have > 0).all())
-            while not done and links:
-                need = self.min - total
-                best, best_score = -1, -np.inf
-                for w, k in links.items():
-                    pw = pupils[w]
-                    if total + pw > self.max + _EPS:
-                        continue
-                    score = k * 1.0
-                    if need > 0:
-                        if pw >= need:
-                            score += 2.0 - (pw - need) / max(self.min, 1.0)
-                        else:
-                            score += pw / max(need, 1.0) * 0.5
-                    if need_types:
-                        score += 2.0 * float(((have == 0) & (prov[w] > 0)).sum())
-                    score += 0.6 * rng.random()
-                    if score > best_score:
-                        best, best_score = w, score
-                if best < 0:
-                    break
-                w = best
-                del links[w]
-                lab[w] = region
-                members.append(w)
-                total += pupils[w]
-                if need_types:
-                    have += prov[w]
-                for x in adj[ptr[w]:ptr[w + 1]]:
-                    x = int(x)
-                    free_deg[x] -= 1
-                    if lab[x] < 0 and not enclave[x]:
-                        links[x] = links.get(x, 0) + 1
-                done = total >= self.min - _EPS and (not need_types or (have > 0).all())
+            members, done = self._grow_region(s, region, lab, free_deg, enclave)
             if done:
                 region += 1
             else:
@@ -369,6 +325,67 @@ class HeuristicSolver:
         if region == 0:
             return None
         return self._assign_enclaves(lab)
+
+    def _grow_region(self, s: int, region: int, lab: np.ndarray, free_deg: np.ndarray,
+                     enclave: np.ndarray) -> tuple[list[int], bool]:
+        """Grow one region from seed ``s`` until it is large enough and covering."""
+        prov = self.inst.provides
+        pupils = self.inst.pupils
+        need_types = prov.shape[1] > 0
+        have = prov[s].copy() if need_types else None
+        links: dict[int, int] = {}
+        members: list[int] = []
+        total = 0.0
+
+        def take(w: int) -> None:
+            nonlocal total
+            lab[w] = region
+            members.append(w)
+            total += pupils[w]
+            if need_types:
+                if w != s:
+                    have[:] += prov[w]  # type: ignore[index]
+            ptr, adj = self.inst.adj_indptr, self.inst.adj_indices
+            for x in adj[ptr[w]:ptr[w + 1]]:
+                x = int(x)
+                free_deg[x] -= 1
+                if lab[x] < 0 and not enclave[x]:
+                    links[x] = links.get(x, 0) + 1
+
+        def complete() -> bool:
+            return total >= self.min - _EPS and (not need_types or bool((have > 0).all()))
+
+        take(s)
+        while not complete() and links:
+            w = self._best_link(links, total, have)
+            if w < 0:
+                break
+            del links[w]
+            take(w)
+        return members, complete()
+
+    def _best_link(self, links: dict[int, int], total: float, have: np.ndarray | None) -> int:
+        """The neighbour to add next: shared borders, closing the gap to the minimum and new
+        provision types score; a little noise breaks ties (-1 when none fits under the max)."""
+        prov, pupils, rng = self.inst.provides, self.inst.pupils, self.rng
+        need = self.min - total
+        best, best_score = -1, -np.inf
+        for w, k in links.items():
+            pw = pupils[w]
+            if total + pw > self.max + _EPS:
+                continue
+            score = k * 1.0
+            if need > 0:
+                if pw >= need:
+                    score += 2.0 - (pw - need) / max(self.min, 1.0)
+                else:
+                    score += pw / max(need, 1.0) * 0.5
+            if have is not None:
+                score += 2.0 * float(((have == 0) & (prov[w] > 0)).sum())
+            score += 0.6 * rng.random()
+            if score > best_score:
+                best, best_score = w, score
+        return best
 
     def _assign_enclaves(self, lab: np.ndarray) -> np.ndarray | None:
         inst = self.inst
@@ -669,27 +686,7 @@ class HeuristicSolver:
         if st.regroup_delta([st.members(r) for r in group], parts) >= -_EPS:
             return False
         old = {int(u): int(st.label[u]) for p in parts for u in p}
-        slots = list(group)
-        while len(slots) < len(parts):
-            slots.append(-1)
-        # assign parts to slots: keep the slot that shares most units with the part
-        assigned: list[int] = []
-        for part in parts:
-            cnt = {r: int((st.label[part] == r).sum()) for r in group if r not in assigned}
-            r = max(cnt, key=lambda x: (cnt[x], -x)) if cnt else -1
-            if r >= 0 and cnt[r] > 0:
-                assigned.append(r)
-            else:
-                assigned.append(-1)
-        for k, r in enumerate(assigned):
-            if r == -1:
-                for cand in group:
-                    if cand not in assigned:
-                        assigned[k] = cand
-                        break
-        for k, r in enumerate(assigned):
-            if r == -1:
-                assigned[k] = st.new_region()
+        assigned = self._slots(group, parts)
         moves = [(int(u), assigned[k]) for k, part in enumerate(parts) for u in part
                  if st.label[u] != assigned[k]]
         for u, r in moves:
@@ -707,6 +704,22 @@ class HeuristicSolver:
         for u, _r in reversed(moves):
             st.move(u, old[u])
         return False
+
+    def _slots(self, group: tuple[int, ...], parts: list[np.ndarray]) -> list[int]:
+        """Region label for each part: the group's label sharing most units with it, else a
+        free label of the group, else a new region."""
+        st = self.state
+        assigned: list[int] = []
+        for part in parts:
+            cnt = {r: int((st.label[part] == r).sum()) for r in group if r not in assigned}
+            r = max(cnt, key=lambda x: (cnt[x], -x)) if cnt else -1
+            assigned.append(r if r >= 0 and cnt[r] > 0 else -1)
+        for k, r in enumerate(assigned):
+            if r == -1:
+                free = [c for c in group if c not in assigned]
+                if free:
+                    assigned[k] = free[0]
+        return [r if r != -1 else st.new_region() for r in assigned]
 
     def _partition(self, units: np.ndarray, k: int) -> list[np.ndarray] | None:
         """Cut ``units`` into k contiguous parts meeting min/max/covering (random trees)."""
@@ -729,20 +742,48 @@ class HeuristicSolver:
 
         The part must hold >= min pupils (<= max, covering) and leave >= (k-1) x min.
         """
-        import heapq
-
         m = len(units)
         if m < k:
             return None
         rnd = self.pyrng.random
+        tree = self._random_tree(units)
+        if tree is None:
+            return None
+        root, parent, order = tree
+        cand = self._cut_candidates(units, k, root, parent, order)
+        if not cand:
+            return None
+        # prefer tight parts (leave the surplus for the other parts), with some randomness
+        cand.sort()
+        top = cand[: min(3, len(cand))]
+        _, i, comp = top[int(rnd() * len(top))]
+        children: list[list[int]] = [[] for _ in range(m)]
+        for j in order[1:]:
+            children[parent[j]].append(j)
+        stack, below = [i], []
+        while stack:
+            x = stack.pop()
+            below.append(x)
+            stack.extend(children[x])
+        mask = np.zeros(m, bool)
+        mask[below] = True
+        if comp:
+            return units[~mask], units[mask]
+        return units[mask], units[~mask]
+
+    def _random_tree(self, units: np.ndarray) -> tuple[int, list[int], list[int]] | None:
+        """A random spanning tree of ``units`` (Prim with random priorities): root, parent
+        (position in ``units``, -1 for the root) and visiting order; None if not connected."""
+        import heapq
+
+        m = len(units)
+        rnd = self.pyrng.random
         ul = units.tolist()
         pos = dict(zip(ul, range(m), strict=True))
-        nbrs = self.nbrs
-        # random spanning tree: Prim with random priorities
         root = int(rnd() * m)
         parent = [-1] * m
         seen = [False] * m
-        order = []
+        order: list[int] = []
         heap = [(0.0, root, -1)]
         while heap:
             _, i, par = heapq.heappop(heap)
@@ -751,12 +792,15 @@ class HeuristicSolver:
             seen[i] = True
             parent[i] = par
             order.append(i)
-            for w in nbrs[ul[i]]:
+            for w in self.nbrs[ul[i]]:
                 j = pos.get(w)
                 if j is not None and not seen[j]:
                     heapq.heappush(heap, (rnd(), j, i))
-        if len(order) != m:
-            return None
+        return (root, parent, order) if len(order) == m else None
+
+    def _cut_candidates(self, units: np.ndarray, k: int, root: int, parent: list[int],
+                        order: list[int]) -> list[tuple[float, int, bool]]:
+        """Tree edges whose cut gives a valid part: (part pupils, node, part is the rest)."""
         sub = self.inst.pupils[units].tolist()
         for i in reversed(order[1:]):
             sub[parent[i]] += sub[i]
@@ -779,22 +823,4 @@ class HeuristicSolver:
             if lo <= c_ <= hi and s_ <= rest_max:
                 if not covering or ((subp[root] - subp[i] > 0).all() and (subp[i] >= k - 1).all()):
                     cand.append((c_, i, True))
-        if not cand:
-            return None
-        # prefer tight parts (leave the surplus for the other parts), with some randomness
-        cand.sort()
-        top = cand[: min(3, len(cand))]
-        _, i, comp = top[int(rnd() * len(top))]
-        children: list[list[int]] = [[] for _ in range(m)]
-        for j in order[1:]:
-            children[parent[j]].append(j)
-        stack, below = [i], []
-        while stack:
-            x = stack.pop()
-            below.append(x)
-            stack.extend(children[x])
-        mask = np.zeros(m, bool)
-        mask[below] = True
-        if comp:
-            return units[~mask], units[mask]
-        return units[mask], units[~mask]
+        return cand
