@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -67,18 +68,75 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     return header or [], rows
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where the columns of a custom division file are."""
+
+    file: str
+    header: list[str]
+    col: int
+    kind: str
+    region_col: str | None
+    rcol: int | None
+    ccol: int | None
+    scol: int | None
+
+    def cell(self, cells: list[str], i: int | None) -> str:
+        return cells[i] if i is not None and i < len(cells) else ""
+
+
 def read_custom(
     path: str | Path,
     atlas: Atlas,
     sector: str | None = None,
     name: str | None = None,
 ) -> list[Division]:
-    """Divisions (one per sector in the file) from a custom CSV; InputError when invalid."""
+    """Divisions (one per sector in the file) from a custom CSV; InputError when invalid.
+
+    Phases: the header (:func:`_layout`), the rows (:func:`_records`), one level per file
+    (:func:`_check_levels`), then per sector the mapping onto the atlas (:func:`_mapping`).
+    """
     path = Path(path)
     file = path.name
     if not path.exists():
         raise InputError(f"Bestand {path} bestaat niet")
     header, rows = read_table(path)
+    lay = _layout(header, file)
+    if not rows:
+        raise InputError(f"Indeling {file} is ongeldig", [Problem("geen regels", file, 2)])
+    problems: list[Problem] = []
+    recs = _records(rows, lay, sector, problems)
+    _check_levels(recs, lay, sector, problems)
+    level = recs[0][1]
+    pc4 = atlas.pc4
+    known = pd.Index(pc4["pc4"].astype(str) if level == "pc4"
+                     else atlas.gemeenten["gemeente"].astype(str))
+    divisions = []
+    for sec in sorted({r[5] for r in recs}, key=list(SECTOR_CODES).index):
+        mapping, names = _mapping([r for r in recs if r[5] == sec], sec, level, known, lay,
+                                  problems)
+        if problems:
+            continue
+        if level == "pc4":
+            assignment = pd.Series(mapping)
+        else:
+            assignment = pc4["gemeente"].astype(str).map(mapping)
+            assignment.index = pc4["pc4"].astype(str).to_numpy()
+        divisions.append(Division(
+            name=f"{name or 'Eigen indeling ' + path.stem} {sector_of(sec).label}",
+            sector=sec,
+            assignment=assignment,
+            recipe={"bouwer": "custom", "scenario": f"custom:{path.name}", "sector": sec,
+                    "bestand": str(path), "niveau": level},
+            region_names=names,
+        ))
+    if problems:
+        raise InputError(f"Indeling {file} is ongeldig", problems)
+    return divisions
+
+
+def _layout(header: list[str], file: str) -> _Layout:
+    """The code, region and sector columns of the header (InputError when unclear)."""
     problems: list[Problem] = []
     code_cols = [h for h in header if h in CODE_COLUMNS]
     region_col = next((h for h in REGION_COLUMNS if h in header), None)
@@ -90,117 +148,96 @@ def read_custom(
         problems.append(Problem("kolom 'regio' ontbreekt", file, 1))
     if problems:
         raise InputError(f"Indeling {file} is ongeldig", problems)
-    if not rows:
-        raise InputError(f"Indeling {file} is ongeldig", [Problem("geen regels", file, 2)])
 
-    col = header.index(code_cols[0])
-    kind = CODE_COLUMNS[code_cols[0]]
-    rcol = header.index(region_col) if region_col else None
-    ccol = header.index("regio_code") if "regio_code" in header else None
-    scol = header.index("sector") if "sector" in header else None
+    def at(col: str | None) -> int | None:
+        return header.index(col) if col and col in header else None
+
+    return _Layout(file, header, header.index(code_cols[0]), CODE_COLUMNS[code_cols[0]],
+                   region_col, at(region_col), at("regio_code"), at("sector"))
+
+
+def _records(rows: list[tuple[int, list[str]]], lay: _Layout, sector: str | None,
+             problems: list[Problem]) -> list[tuple]:
+    """(line, level, code, region code, region name, sector) per valid row of ``sector``."""
     default_sector = sector or "PO+VO"
-
-    def cell(cells: list[str], i: int | None) -> str:
-        return cells[i] if i is not None and i < len(cells) else ""
-
     recs = []
     for line, cells in rows:
-        code = cell(cells, col)
-        level = _level(code, kind)
+        code = lay.cell(cells, lay.col)
+        level = _level(code, lay.kind)
         if level is None:
             problems.append(Problem(
                 f"'{code}' is geen postcode (4 cijfers) of gemeentecode (GM0363)"
-                if code else "code ontbreekt", file, line, header[col]))
+                if code else "code ontbreekt", lay.file, line, lay.header[lay.col]))
             continue
-        level, code = level
-        reg_name = cell(cells, rcol)
-        reg_code = cell(cells, ccol) or reg_name
+        reg_name = lay.cell(cells, lay.rcol)
+        reg_code = lay.cell(cells, lay.ccol) or reg_name
         if not reg_code:
-            problems.append(Problem("regio ontbreekt", file, line, region_col or "regio_code"))
+            problems.append(Problem("regio ontbreekt", lay.file, line,
+                                    lay.region_col or "regio_code"))
             continue
-        sec = default_sector
-        if scol is not None:
-            raw = cell(cells, scol).strip()
-            try:
-                sec = parse_sector(raw, file=file, row=line, column="sector").code \
-                    if raw else default_sector
-            except InputError as e:
-                problems += e.problems
-                continue
-        if sector is not None and sec != sector:
+        raw = lay.cell(cells, lay.scol).strip()
+        try:
+            sec = parse_sector(raw, file=lay.file, row=line, column="sector").code \
+                if raw else default_sector
+        except InputError as e:
+            problems += e.problems
             continue
-        recs.append((line, level, code, reg_code, reg_name or reg_code, sec))
+        if sector is None or sec == sector:
+            recs.append((line, *level, reg_code, reg_name or reg_code, sec))
+    return recs
 
+
+def _check_levels(recs: list[tuple], lay: _Layout, sector: str | None,
+                  problems: list[Problem]) -> None:
+    """One level (postcode or gemeente) per file; at least one row."""
     levels = pd.Series([r[1] for r in recs], dtype=object)
     if levels.nunique() > 1:
-        main = kind if kind != "code" else levels.value_counts().index[0]
+        main = lay.kind if lay.kind != "code" else levels.value_counts().index[0]
         for line, level, code, *_ in recs:
             if level != main:
                 problems.append(Problem(
                     f"'{code}' is een {_LEVEL_NL[level]}, maar dit bestand deelt in per "
-                    f"{_LEVEL_NL[main]} (niveaus gemengd)", file, line, header[col]))
-        raise InputError(f"Indeling {file} is ongeldig", problems)
+                    f"{_LEVEL_NL[main]} (niveaus gemengd)", lay.file, line,
+                    lay.header[lay.col]))
+        raise InputError(f"Indeling {lay.file} is ongeldig", problems)
     if not recs and not problems:
-        problems.append(Problem(f"geen regels voor sector {sector}", file, 2))
+        problems.append(Problem(f"geen regels voor sector {sector}", lay.file, 2))
     if problems and not recs:
-        raise InputError(f"Indeling {file} is ongeldig", problems)
+        raise InputError(f"Indeling {lay.file} is ongeldig", problems)
 
-    level = recs[0][1]
-    pc4 = atlas.pc4
-    if level == "pc4":
-        known = pd.Index(pc4["pc4"].astype(str))
-    else:
-        known = pd.Index(atlas.gemeenten["gemeente"].astype(str))
-    divisions = []
-    for sec in sorted({r[5] for r in recs}, key=list(SECTOR_CODES).index):
-        sub = [r for r in recs if r[5] == sec]
-        seen: dict[str, int] = {}
-        mapping: dict[str, str] = {}
-        names: dict[str, str] = {}
-        for line, _, code, reg_code, reg_name, _ in sub:
-            if code not in known:
-                problems.append(Problem(f"onbekende {_LEVEL_NL[level]} '{code}' (niet in de "
-                                        "atlas)", file, line, header[col]))
-                continue
-            if code in seen:
-                problems.append(Problem(
-                    f"{_LEVEL_NL[level]} '{code}' staat dubbel (ook op rij {seen[code]})"
-                    + (f" voor sector {sec}" if scol is not None else ""),
-                    file, line, header[col]))
-                continue
-            seen[code] = line
-            mapping[code] = reg_code
-            if names.setdefault(reg_code, reg_name) != reg_name:
-                problems.append(Problem(
-                    f"regiocode '{reg_code}' heeft twee namen: '{names[reg_code]}' en "
-                    f"'{reg_name}'", file, line, "regio"))
-        missing = known.difference(pd.Index(list(seen)))
-        if len(missing):
-            listed = ", ".join(missing[:MAX_LISTED])
-            more = f" en nog {len(missing) - MAX_LISTED}" if len(missing) > MAX_LISTED else ""
-            problems.append(Problem(
-                f"{len(missing)} {_LEVEL_NL[level]}s zonder regio"
-                + (f" voor sector {sec}" if scol is not None else "") + f": {listed}{more}",
-                file))
-        if problems:
+
+def _mapping(sub: list[tuple], sec: str, level: str, known: pd.Index, lay: _Layout,
+             problems: list[Problem]) -> tuple[dict[str, str], dict[str, str]]:
+    """Code -> region code and region names of one sector; problems for unknown, double
+    and missing codes and for a region code with two names."""
+    for_sector = f" voor sector {sec}" if lay.scol is not None else ""
+    seen: dict[str, int] = {}
+    mapping: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for line, _, code, reg_code, reg_name, _ in sub:
+        if code not in known:
+            problems.append(Problem(f"onbekende {_LEVEL_NL[level]} '{code}' (niet in de "
+                                    "atlas)", lay.file, line, lay.header[lay.col]))
             continue
-        if level == "pc4":
-            assignment = pd.Series(mapping)
-        else:
-            assignment = pc4["gemeente"].astype(str).map(mapping)
-            assignment.index = pc4["pc4"].astype(str).to_numpy()
-        label = sector_of(sec).label
-        divisions.append(Division(
-            name=f"{name or 'Eigen indeling ' + path.stem} {label}",
-            sector=sec,
-            assignment=assignment,
-            recipe={"bouwer": "custom", "scenario": f"custom:{path.name}", "sector": sec,
-                    "bestand": str(path), "niveau": level},
-            region_names=names,
-        ))
-    if problems:
-        raise InputError(f"Indeling {file} is ongeldig", problems)
-    return divisions
+        if code in seen:
+            problems.append(Problem(
+                f"{_LEVEL_NL[level]} '{code}' staat dubbel (ook op rij {seen[code]})"
+                + for_sector, lay.file, line, lay.header[lay.col]))
+            continue
+        seen[code] = line
+        mapping[code] = reg_code
+        if names.setdefault(reg_code, reg_name) != reg_name:
+            problems.append(Problem(
+                f"regiocode '{reg_code}' heeft twee namen: '{names[reg_code]}' en "
+                f"'{reg_name}'", lay.file, line, "regio"))
+    missing = known.difference(pd.Index(list(seen)))
+    if len(missing):
+        listed = ", ".join(missing[:MAX_LISTED])
+        more = f" en nog {len(missing) - MAX_LISTED}" if len(missing) > MAX_LISTED else ""
+        problems.append(Problem(
+            f"{len(missing)} {_LEVEL_NL[level]}s zonder regio" + for_sector
+            + f": {listed}{more}", lay.file))
+    return mapping, names
 
 
 _LEVEL_NL = {"pc4": "postcode", "gemeente": "gemeente"}
