@@ -243,6 +243,64 @@ def read_provisions(path: str | Path, atlas) -> tuple[list[Provision], list[Clos
 
 # -- the what-if ---------------------------------------------------------------------------------
 
+@dataclass
+class _Places:
+    """Destinations of a what-if (existing schools 0..n_sch-1, new provision k at n_sch + k)
+    and the pieces of flow that may move (their type, cluster, home, km, pupils left)."""
+
+    n_sch: int
+    room: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    type: np.ndarray
+    clusters: list
+    open: np.ndarray
+    closed: set[int]
+    p_lat: np.ndarray
+    p_lon: np.ndarray
+    p_type: np.ndarray
+    p_cluster: np.ndarray
+    km: np.ndarray
+    remaining: np.ndarray
+    moves: list[tuple[int, int, float, float, bool]]
+
+    def suitable(self, t: str, c: int) -> np.ndarray:
+        """Open places of type t that offer cluster c (or list no clusters)."""
+        idx = np.flatnonzero((self.type == t) & self.open)
+        if c > 0:
+            idx = np.array([i for i in idx if not self.clusters[i] or c in self.clusters[i]],
+                           dtype=np.int64)
+        return idx
+
+    def take(self, i: int, j: int, x: float, km: float, over: bool = False) -> None:
+        self.moves.append((int(i), int(j), x, float(km), over))
+        self.remaining[i] -= x
+        self.room[j] -= x
+
+
+def _places(atlas, pieces: pd.DataFrame, add: tuple[Provision, ...], closed: set[int],
+            spare_share: float) -> _Places:
+    sch = atlas.scholen
+    room = np.concatenate([spare_share * sch["leerlingen"].to_numpy(float),
+                           np.array([pv.capaciteit for pv in add], float)])
+    room[list(closed)] = 0.0
+    d_type = np.concatenate([sch["soort"].astype(str).to_numpy(object),
+                             np.array([pv.soort for pv in add], object)])
+    ok_dest = np.ones(len(d_type), bool)
+    ok_dest[list(closed)] = False
+    home = pieces["pc4_pos"].to_numpy()
+    return _Places(
+        n_sch=len(sch), room=room,
+        lat=np.concatenate([sch["lat"].to_numpy(float), [pv.lat for pv in add]]),
+        lon=np.concatenate([sch["lon"].to_numpy(float), [pv.lon for pv in add]]),
+        type=d_type, clusters=cluster_sets(sch) + [set(pv.clusters) for pv in add],
+        open=ok_dest, closed=closed,
+        p_lat=atlas.pc4["lat"].to_numpy(float)[home], p_lon=atlas.pc4["lon"].to_numpy(float)[home],
+        p_type=pieces["soort"].to_numpy(object), p_cluster=pieces["cluster"].to_numpy(),
+        km=pieces["km"].to_numpy(float).copy(),
+        remaining=pieces["leerlingen"].to_numpy(float).copy(), moves=[])
+
+
 def what_if(
     atlas,
     add: Sequence[Provision] = (),
@@ -255,7 +313,11 @@ def what_if(
 ) -> WhatIfResult:
     """Run the what-if of the module docstring on ``atlas``.
 
-    ``level`` (optional): a fund level name or a Division for an extra per-region table.
+    Phases: the pieces of flow of the affected types and the places they may go
+    (:func:`_places`), the mandatory moves out of closed locations (:func:`_closure_moves`),
+    the optional moves into new provisions (:func:`_addition_moves`), then costs before and
+    after, tables and notes. ``level`` (optional): a fund level name or a Division for an
+    extra per-region table.
     """
     add, close = tuple(add), tuple(close)
     if not add and not close:
@@ -266,126 +328,118 @@ def what_if(
     sch = atlas.scholen
     closed = _closed_positions(sch, close)
     types = sorted({pv.soort for pv in add} | {str(sch["soort"].iloc[i]) for i in closed})
-
     pieces = _pieces(trips, sch, types)
-    n_sch = len(sch)
-    # destinations: 0..n_sch-1 existing schools, n_sch + k new provision k
-    room = np.concatenate([spare_share * sch["leerlingen"].to_numpy(float),
-                           np.array([pv.capaciteit for pv in add], float)])
-    room[list(closed)] = 0.0
-    dest = pieces["school_pos"].to_numpy().copy()
-    km = pieces["km"].to_numpy(float).copy()
-    amount = pieces["leerlingen"].to_numpy(float)
-    plat = atlas.pc4["lat"].to_numpy(float)[pieces["pc4_pos"].to_numpy()]
-    plon = atlas.pc4["lon"].to_numpy(float)[pieces["pc4_pos"].to_numpy()]
-    d_lat = np.concatenate([sch["lat"].to_numpy(float), [pv.lat for pv in add]])
-    d_lon = np.concatenate([sch["lon"].to_numpy(float), [pv.lon for pv in add]])
-    d_type = np.concatenate([sch["soort"].astype(str).to_numpy(object),
-                             np.array([pv.soort for pv in add], object)])
-    d_cl = cluster_sets(sch) + [set(pv.clusters) for pv in add]
-    ok_dest = np.ones(len(d_type), bool)
-    ok_dest[list(closed)] = False
-    cluster = pieces["cluster"].to_numpy()
-    ptype = pieces["soort"].to_numpy(object)
-
-    # moves: (piece, destination, pupils, new km, over capacity); a piece may be split
-    moves: list[tuple[int, int, float, float, bool]] = []
-
-    def suitable(t: str, c: int) -> np.ndarray:
-        """Open places of type t that offer cluster c (or list no clusters)."""
-        idx = np.flatnonzero((d_type == t) & ok_dest)
-        if c > 0:
-            idx = np.array([i for i in idx if not d_cl[i] or c in d_cl[i]], dtype=np.int64)
-        return idx
-
-    remaining = amount.copy()
-    # 1. closures: mandatory moves
-    displaced = np.flatnonzero(np.isin(dest, list(closed))) if closed else np.zeros(0, int)
-    if len(displaced):
-        parts = []
-        for (t, c), grp in pd.Series(displaced).groupby(
-                [ptype[displaced], cluster[displaced]]):
-            cand = suitable(str(t), int(c))
-            if len(cand) == 0:
-                continue
-            g = grp.to_numpy()
-            dk = np.asarray(p.distance.km(plat[g][:, None], plon[g][:, None],
-                                          d_lat[cand][None, :], d_lon[cand][None, :]), float)
-            ii, jj = np.repeat(g, len(cand)), np.tile(cand, len(g))
-            parts.append((km[ii] - dk.ravel(), ii, jj, dk.ravel()))
-        if parts:
-            gain, pi, pj, pd_ = (np.concatenate(x) for x in zip(*parts, strict=True))
-            order = np.lexsort((pj, pi, -gain))
-            open_pieces = len(np.unique(pi))
-            for o in order:
-                if open_pieces == 0:
-                    break
-                i, j = pi[o], pj[o]
-                if remaining[i] <= 0 or room[j] <= 0:
-                    continue
-                x = min(remaining[i], room[j])
-                moves.append((int(i), int(j), x, float(pd_[o]), False))
-                remaining[i] -= x
-                room[j] -= x
-                if remaining[i] <= 1e-12:
-                    remaining[i] = 0.0
-                    open_pieces -= 1
-            # leftovers: nearest suitable place regardless of room
-            left = remaining[pi] > 1e-12
-            if left.any():
-                order = np.lexsort((pj[left], pd_[left], pi[left]))
-                li, lj, ld = pi[left][order], pj[left][order], pd_[left][order]
-                first = np.r_[True, li[1:] != li[:-1]]
-                for i, j, dk_ in zip(li[first], lj[first], ld[first], strict=True):
-                    moves.append((int(i), int(j), remaining[i], float(dk_), True))
-                    remaining[i] = 0.0
-        if (remaining[displaced] > 1e-12).any():
-            raise InputError("Na sluiting is er voor sommige leerlingen geen passende plek van "
-                             "dezelfde soort en cluster meer in de atlas")
-    # 2. new provisions: optional moves with a positive saving
+    places = _places(atlas, pieces, add, closed, spare_share)
+    displaced = np.flatnonzero(np.isin(pieces["school_pos"].to_numpy(), list(closed))) \
+        if closed else np.zeros(0, int)
+    _closure_moves(places, displaced, p)
     if add:
-        stay = np.flatnonzero(~np.isin(np.arange(len(pieces)), displaced))
-        cand_pairs = []
-        for k, pv in enumerate(add):
-            j = n_sch + k
-            sel = stay[ptype[stay] == pv.soort]
-            if pv.clusters:
-                sel = sel[np.isin(cluster[sel], list(pv.clusters))]
-            if len(sel) == 0:
-                continue
-            dk = np.asarray(p.distance.km(plat[sel], plon[sel], pv.lat, pv.lon), float)
-            gain = km[sel] - dk
-            pos = gain > 0
-            cand_pairs.append(pd.DataFrame({"gain": gain[pos], "i": sel[pos], "j": j,
-                                            "dk": dk[pos]}))
-        # moves out of closures may already fill new provisions; remaining room is used here
-        if cand_pairs:
-            cp = pd.concat(cand_pairs, ignore_index=True).sort_values(
-                ["gain", "i", "j"], ascending=[False, True, True], kind="stable")
-            for _gain, i, j, dk in cp.itertuples(index=False):
-                if room[j] <= 0:
-                    if not (room[n_sch:] > 0).any():
-                        break
-                    continue
-                if remaining[i] <= 1e-12:
-                    continue
-                x = min(remaining[i], room[j])
-                moves.append((int(i), int(j), x, float(dk), False))
-                remaining[i] -= x
-                room[j] -= x
-
-    after = _apply(pieces, remaining, moves)
+        _addition_moves(places, displaced, add, p)
+    moves = places.moves
+    after = _apply(pieces, places.remaining, moves)
     untouched = trips[~trips["soort"].isin(types).to_numpy()]
     cols = ["pc4_pos", "gem_pos", "school_pos", "soort", "leerlingen", "km"]
     trips_after = pd.concat([untouched[cols], after[cols]], ignore_index=True)
-    ev0 = model.evaluate(trips)
-    ev1 = model.evaluate(trips_after)
+    ev0, ev1 = model.evaluate(trips), model.evaluate(trips_after)
+    n_sch = places.n_sch
     gem_codes = atlas.gemeenten["gemeente"].astype(str).to_numpy(object)
-    per_gem = _per_gemeente(ev0, ev1, moves, pieces, atlas)
-    per_prov = _per_provision(add, moves, pieces, n_sch)
-    moved = _moves_table(moves, pieces, sch, add, n_sch, gem_codes)
-    t0, t1 = totals_of(ev0, model), totals_of(ev1, model)
-    totals = {
+    totals = _whatif_totals(totals_of(ev0, model), totals_of(ev1, model), moves)
+    result = WhatIfResult(model, _per_gemeente(ev0, ev1, moves, pieces, atlas),
+                          _per_provision(add, moves, pieces, n_sch),
+                          _moves_table(moves, pieces, sch, add, n_sch, gem_codes), totals,
+                          _whatif_notes(add, close, spare_share, model, totals), ev0, ev1,
+                          threshold, add, close)
+    if level is not None:
+        result.per_regio = unit_table(result, atlas, level)
+    return result
+
+
+def _closure_moves(pl: _Places, displaced: np.ndarray, p: CostParams) -> None:
+    """Pupils of closed locations must move: largest distance saving first, within room;
+    leftovers go to the nearest suitable place regardless of room."""
+    if not len(displaced):
+        return
+    parts = []
+    for (t, c), grp in pd.Series(displaced).groupby(
+            [pl.p_type[displaced], pl.p_cluster[displaced]]):
+        cand = pl.suitable(str(t), int(c))
+        if len(cand) == 0:
+            continue
+        g = grp.to_numpy()
+        dk = np.asarray(p.distance.km(pl.p_lat[g][:, None], pl.p_lon[g][:, None],
+                                      pl.lat[cand][None, :], pl.lon[cand][None, :]), float)
+        ii, jj = np.repeat(g, len(cand)), np.tile(cand, len(g))
+        parts.append((pl.km[ii] - dk.ravel(), ii, jj, dk.ravel()))
+    if parts:
+        gain, pi, pj, pd_ = (np.concatenate(x) for x in zip(*parts, strict=True))
+        _fill_by_gain(pl, gain, pi, pj, pd_)
+        _leftovers(pl, pi, pj, pd_)
+    if (pl.remaining[displaced] > 1e-12).any():
+        raise InputError("Na sluiting is er voor sommige leerlingen geen passende plek van "
+                         "dezelfde soort en cluster meer in de atlas")
+
+
+def _fill_by_gain(pl: _Places, gain, pi, pj, pd_) -> None:
+    order = np.lexsort((pj, pi, -gain))
+    open_pieces = len(np.unique(pi))
+    for o in order:
+        if open_pieces == 0:
+            break
+        i, j = pi[o], pj[o]
+        if pl.remaining[i] <= 0 or pl.room[j] <= 0:
+            continue
+        pl.take(i, j, min(pl.remaining[i], pl.room[j]), pd_[o])
+        if pl.remaining[i] <= 1e-12:
+            pl.remaining[i] = 0.0
+            open_pieces -= 1
+
+
+def _leftovers(pl: _Places, pi, pj, pd_) -> None:
+    left = pl.remaining[pi] > 1e-12
+    if not left.any():
+        return
+    order = np.lexsort((pj[left], pd_[left], pi[left]))
+    li, lj, ld = pi[left][order], pj[left][order], pd_[left][order]
+    first = np.r_[True, li[1:] != li[:-1]]
+    for i, j, dk_ in zip(li[first], lj[first], ld[first], strict=True):
+        pl.moves.append((int(i), int(j), pl.remaining[i], float(dk_), True))
+        pl.remaining[i] = 0.0
+
+
+def _addition_moves(pl: _Places, displaced: np.ndarray, add: tuple[Provision, ...],
+                    p: CostParams) -> None:
+    """New provisions fill with the pupils who gain most distance (greedy, positive gain);
+    moves out of closures may already have filled part of their room."""
+    stay = np.flatnonzero(~np.isin(np.arange(len(pl.km)), displaced))
+    cand_pairs = []
+    for k, pv in enumerate(add):
+        j = pl.n_sch + k
+        sel = stay[pl.p_type[stay] == pv.soort]
+        if pv.clusters:
+            sel = sel[np.isin(pl.p_cluster[sel], list(pv.clusters))]
+        if len(sel) == 0:
+            continue
+        dk = np.asarray(p.distance.km(pl.p_lat[sel], pl.p_lon[sel], pv.lat, pv.lon), float)
+        gain = pl.km[sel] - dk
+        pos = gain > 0
+        cand_pairs.append(pd.DataFrame({"gain": gain[pos], "i": sel[pos], "j": j,
+                                        "dk": dk[pos]}))
+    if not cand_pairs:
+        return
+    cp = pd.concat(cand_pairs, ignore_index=True).sort_values(
+        ["gain", "i", "j"], ascending=[False, True, True], kind="stable")
+    for _gain, i, j, dk in cp.itertuples(index=False):
+        if pl.room[j] <= 0:
+            if not (pl.room[pl.n_sch:] > 0).any():
+                break
+            continue
+        if pl.remaining[i] <= 1e-12:
+            continue
+        pl.take(i, j, min(pl.remaining[i], pl.room[j]), dk)
+
+
+def _whatif_totals(t0: dict, t1: dict, moves: list) -> dict:
+    return {
         "leerlingen_verplaatst": round(float(sum(m[2] for m in moves)), 1),
         "vervoerd_voor": t0["vervoerde_leerlingen"], "vervoerd_na": t1["vervoerde_leerlingen"],
         "leerlingkm_voor": t0["leerlingkm_per_jaar"], "leerlingkm_na": t1["leerlingkm_per_jaar"],
@@ -395,7 +449,10 @@ def what_if(
         "besparing": t0["kosten"] - t1["kosten"],
         "boven_capaciteit": round(float(sum(m[2] for m in moves if m[4])), 1),
     }
-    notes = [
+
+
+def _whatif_notes(add, close, spare_share: float, model: CostModel, totals: dict) -> list[str]:
+    return [
         "Wat-als leerlingenvervoer; leerlingstromen, verplaatsingen en kosten zijn "
         "gemodelleerd.",
         *[f"Nieuw: {pv.naam} ({pv.vorm}, {pv.soort}"
@@ -412,11 +469,6 @@ def what_if(
         f"{nl(totals['leerlingkm_bespaard'])} leerlingkilometers en "
         f"{nl(totals['reisuren_bespaard'])} reisuren minder.",
     ]
-    result = WhatIfResult(model, per_gem, per_prov, moved, totals, notes, ev0, ev1, threshold,
-                          add, close)
-    if level is not None:
-        result.per_regio = unit_table(result, atlas, level)
-    return result
 
 
 def _closed_positions(sch: pd.DataFrame, close: Iterable[Closure]) -> set[int]:
