@@ -7,6 +7,8 @@ readers and the builder both call it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -40,6 +42,7 @@ def _as_number(s: pd.Series, decimal_comma: bool) -> pd.Series:
 def _coerce_column(
     col: Column, s: pd.Series, file: str, row_offset: int, decimal_comma: bool
 ) -> tuple[pd.Series, list[Problem]]:
+    """Typed values of one column plus its problems, by the column's type."""
     problems: list[Problem] = []
     if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
         raw = s.astype("string").str.strip()
@@ -48,70 +51,79 @@ def _coerce_column(
         raw = s
         missing = s.isna()
     missing_arr = missing.to_numpy(dtype=bool)
-
+    where = _Where(col, s, file, row_offset, problems)
     if col.dtype in ("int", "float"):
-        num = _as_number(s, decimal_comma)
-        bad = ~missing_arr & num.isna().to_numpy()
-        for r in _rows(bad, row_offset):
-            val = s.iloc[r - row_offset]
-            problems.append(Problem(f"'{val}' is geen getal", file, r, col.name))
-        if col.min is not None:
-            low = (num < col.min).to_numpy()
-            for r in _rows(low, row_offset):
-                problems.append(Problem(
-                    f"waarde {num.iloc[r - row_offset]:g} is kleiner dan {col.min:g}"
-                    + (" (buiten Nederland)" if col.name in ("lat", "lon") else ""),
-                    file, r, col.name))
-        if col.max is not None:
-            high = (num > col.max).to_numpy()
-            for r in _rows(high, row_offset):
-                problems.append(Problem(
-                    f"waarde {num.iloc[r - row_offset]:g} is groter dan {col.max:g}"
-                    + (" (buiten Nederland)" if col.name in ("lat", "lon") else ""),
-                    file, r, col.name))
-        if col.dtype == "int":
-            filled = num.fillna(0).to_numpy()
-            frac = ~num.isna().to_numpy() & (np.abs(filled - np.round(filled)) > 1e-9)
-            for r in _rows(frac, row_offset):
-                problems.append(Problem(
-                    f"'{s.iloc[r - row_offset]}' moet een geheel getal zijn", file, r, col.name))
-            safe = num.where(num.abs() < 2**53)  # out-of-range values are reported above
-            out = safe.round().astype("Int64")
-        else:
-            out = num
+        out = _coerce_number(where, missing_arr, decimal_comma)
     elif col.dtype == "bool":
         txt = raw.astype("string").str.lower().fillna("")
         ok = txt.isin(_TRUE | _FALSE).to_numpy()
-        for r in _rows(~ok, row_offset):
-            problems.append(Problem(
-                f"'{s.iloc[r - row_offset]}' is geen ja/nee-waarde", file, r, col.name))
+        where.report(~ok, lambda v: f"'{v}' is geen ja/nee-waarde")
         out = txt.isin(_TRUE).astype(bool)
         missing_arr = np.zeros(len(s), dtype=bool)
-    else:  # str
-        out = raw.astype("string")
-        if s.dtype.kind == "f":  # codes read as floats by a careless writer: 1011.0 -> "1011"
-            out = s.map(lambda v: "" if pd.isna(v) else f"{v:.0f}" if float(v).is_integer()
-                        else str(v)).astype("string")
-        if col.pattern:
-            okp = out.fillna("").str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
-            bad = ~okp & ~missing_arr
-            for r in _rows(bad, row_offset):
-                problems.append(Problem(
-                    f"ongeldige code '{out.iloc[r - row_offset]}' (verwacht patroon "
-                    f"{_pattern_hint(col)})", file, r, col.name))
-        if col.choices:
-            okc = out.fillna("").isin(col.choices).to_numpy()
-            bad = ~okc & ~missing_arr
-            for r in _rows(bad, row_offset):
-                problems.append(Problem(
-                    f"onbekende waarde '{out.iloc[r - row_offset]}' (toegestaan: "
-                    f"{', '.join(col.choices)})", file, r, col.name))
-        out = out.where(~missing, None) if col.nullable else out
-
+    else:
+        out = _coerce_text(where, raw, missing, missing_arr)
     if not col.nullable:
         for r in _rows(missing_arr, row_offset):
             problems.append(Problem("waarde ontbreekt", file, r, col.name))
     return out, problems
+
+
+@dataclass
+class _Where:
+    """A column being coerced, and the list its problems go to."""
+
+    col: Column
+    s: pd.Series
+    file: str
+    row_offset: int
+    problems: list[Problem]
+
+    def report(self, mask: np.ndarray, message, values: pd.Series | None = None) -> None:
+        """One problem per row in ``mask``; ``message(value)`` says what is wrong."""
+        vals = self.s if values is None else values
+        for r in _rows(mask, self.row_offset):
+            self.problems.append(Problem(message(vals.iloc[r - self.row_offset]), self.file, r,
+                                         self.col.name))
+
+
+def _coerce_number(w: _Where, missing_arr: np.ndarray, decimal_comma: bool) -> pd.Series:
+    col = w.col
+    num = _as_number(w.s, decimal_comma)
+    w.report(~missing_arr & num.isna().to_numpy(), lambda v: f"'{v}' is geen getal")
+    abroad = " (buiten Nederland)" if col.name in ("lat", "lon") else ""
+    if col.min is not None:
+        lo = col.min
+        w.report((num < lo).to_numpy(),
+                 lambda v: f"waarde {v:g} is kleiner dan {lo:g}" + abroad, num)
+    if col.max is not None:
+        hi = col.max
+        w.report((num > hi).to_numpy(),
+                 lambda v: f"waarde {v:g} is groter dan {hi:g}" + abroad, num)
+    if col.dtype != "int":
+        return num
+    filled = num.fillna(0).to_numpy()
+    frac = ~num.isna().to_numpy() & (np.abs(filled - np.round(filled)) > 1e-9)
+    w.report(frac, lambda v: f"'{v}' moet een geheel getal zijn")
+    safe = num.where(num.abs() < 2**53)  # out-of-range values are reported above
+    return safe.round().astype("Int64")
+
+
+def _coerce_text(w: _Where, raw: pd.Series, missing: pd.Series,
+                 missing_arr: np.ndarray) -> pd.Series:
+    col, s = w.col, w.s
+    out = raw.astype("string")
+    if s.dtype.kind == "f":  # codes read as floats by a careless writer: 1011.0 -> "1011"
+        out = s.map(lambda v: "" if pd.isna(v) else f"{v:.0f}" if float(v).is_integer()
+                    else str(v)).astype("string")
+    if col.pattern:
+        okp = out.fillna("").str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
+        w.report(~okp & ~missing_arr, lambda v: f"ongeldige code '{v}' (verwacht patroon "
+                 f"{_pattern_hint(col)})", out)
+    if col.choices:
+        okc = out.fillna("").isin(col.choices).to_numpy()
+        w.report(~okc & ~missing_arr, lambda v: f"onbekende waarde '{v}' (toegestaan: "
+                 f"{', '.join(col.choices)})", out)
+    return out.where(~missing, None) if col.nullable else out
 
 
 def _pattern_hint(col: Column) -> str:

@@ -145,100 +145,123 @@ def write_xlsx(ms: MeasureSet, path: Path, drempel: int = DEFAULT_THRESHOLD,
     division, Over (atlas, privacy threshold, modelled data). Streamed (write-only mode).
     """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
-    wb = Workbook(write_only=True)
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    label = "<" + str(drempel)
+    book = _Book(Workbook(write_only=True), drempel, suppress)
+    book.summary(ms)
+    book.definitions(ms)
+    book.regions(ms)
+    book.about(ms)
+    book.wb.save(path)
 
-    def header(ws, names: list[str]) -> None:
+
+class _Book:
+    """A write-only workbook with the header style and number formats of the measures."""
+
+    def __init__(self, wb, drempel: int, suppress: bool) -> None:
+        from openpyxl.styles import Alignment, Font
+
+        self.wb, self.drempel, self.suppress = wb, drempel, suppress
+        self.bold = Font(bold=True)
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.label = "<" + str(drempel)
+
+    def header(self, ws, names: list[str]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
         cells = []
         for n in names:
             c = WriteOnlyCell(ws, value=n)
-            c.font = bold
-            c.alignment = wrap
+            c.font = self.bold
+            c.alignment = self.wrap
             cells.append(c)
         ws.append(cells)
 
+    @staticmethod
     def cell(ws, value: object, fmt: str | None) -> object:
+        from openpyxl.cell import WriteOnlyCell
+
         if fmt is None or not isinstance(value, int | float) or isinstance(value, bool):
             return value
         c = WriteOnlyCell(ws, value=value)
         c.number_format = fmt
         return c
 
-    ws = wb.create_sheet("Samenvatting")
-    ws.freeze_panes = "C2"
-    ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 11
-    for i in range(len(ms.divisions)):
-        ws.column_dimensions[get_column_letter(i + 3)].width = 18
-    header(ws, ["Maat", "Eenheid"] + [d.name for d in ms.divisions])
-    defs = ms.definition_dicts()
-    for key in ms.summary_keys():
-        dd = defs[key]
-        values = [d.summary.get(key) for d in ms.divisions]
-        if all(v is None for v in values):
-            continue
-        fmt = NUMBER_FORMATS.get(dd["eenheid"])
-        row: list[object] = [dd["label"] + (" (gemodelleerd)" if dd["gemodelleerd"] else ""),
-                             dd["eenheid"]]
-        for v in values:
-            if v is not None and suppress and dd["eenheid"] in COUNT_UNITS and 0 < v < drempel:
-                row.append(label)
-            else:
-                row.append(cell(ws, v, fmt))
-        ws.append(row)
+    def summary(self, ms: MeasureSet) -> None:
+        from openpyxl.utils import get_column_letter
 
-    wd = wb.create_sheet("Definities")
-    wd.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGH", (30, 36, 90, 10, 8, 12, 20, 13), strict=True):
-        wd.column_dimensions[col].width = width
-    header(wd, ["Sleutel", "Maat", "Definitie", "Eenheid", "Beter", "Gemodelleerd", "Familie",
-                "Niveau"])
-    for key, dd in defs.items():
-        wd.append([key, dd["label"], dd["definitie"], dd["eenheid"], dd["beter"] or "",
-                   "ja" if dd["gemodelleerd"] else "nee", dd["familie"], dd["niveau"]])
+        ws = self.wb.create_sheet("Samenvatting")
+        ws.freeze_panes = "C2"
+        ws.column_dimensions["A"].width = 48
+        ws.column_dimensions["B"].width = 11
+        for i in range(len(ms.divisions)):
+            ws.column_dimensions[get_column_letter(i + 3)].width = 18
+        self.header(ws, ["Maat", "Eenheid"] + [d.name for d in ms.divisions])
+        defs = ms.definition_dicts()
+        for key in ms.summary_keys():
+            dd = defs[key]
+            values = [d.summary.get(key) for d in ms.divisions]
+            if all(v is None for v in values):
+                continue
+            fmt = NUMBER_FORMATS.get(dd["eenheid"])
+            row: list[object] = [dd["label"] + (" (gemodelleerd)" if dd["gemodelleerd"]
+                                                else ""), dd["eenheid"]]
+            for v in values:
+                hide = (v is not None and self.suppress and dd["eenheid"] in COUNT_UNITS
+                        and 0 < v < self.drempel)
+                row.append(self.label if hide else self.cell(ws, v, fmt))
+            ws.append(row)
 
-    names: set[str] = set()
-    for d in ms.divisions:
-        title = d.slug[:31]
-        i = 2
-        while title in names:
-            title = f"{d.slug[:28]}-{i}"
-            i += 1
-        names.add(title)
-        wr = wb.create_sheet(title)
-        wr.freeze_panes = "C2"
-        df = _published(ms, d.regions, drempel, suppress)
-        cols = list(df.columns)
-        fmts = [NUMBER_FORMATS.get(ms.definitions[c].eenheid) if c in ms.definitions else None
-                for c in cols]
-        for j in range(len(cols)):
-            wr.column_dimensions[get_column_letter(j + 1)].width = 28 if j < 2 else 14
-        header(wr, ["Regio", "Naam"] + [ms.definitions[c].label if c in ms.definitions else c
-                                        for c in cols[2:]])
-        for rec in df.itertuples(index=False):
-            wr.append([cell(wr, _cell(v), f) for v, f in zip(rec, fmts, strict=True)])
+    def definitions(self, ms: MeasureSet) -> None:
+        wd = self.wb.create_sheet("Definities")
+        wd.freeze_panes = "A2"
+        for col, width in zip("ABCDEFGH", (30, 36, 90, 10, 8, 12, 20, 13), strict=True):
+            wd.column_dimensions[col].width = width
+        self.header(wd, ["Sleutel", "Maat", "Definitie", "Eenheid", "Beter", "Gemodelleerd",
+                         "Familie", "Niveau"])
+        for key, dd in ms.definition_dicts().items():
+            wd.append([key, dd["label"], dd["definitie"], dd["eenheid"], dd["beter"] or "",
+                       "ja" if dd["gemodelleerd"] else "nee", dd["familie"], dd["niveau"]])
 
-    wa = wb.create_sheet("Over")
-    wa.column_dimensions["A"].width = 18
-    wa.column_dimensions["B"].width = 80
-    for row in (
-        ["Atlas", ms.atlas.get("name")],
-        ["Referentiejaar", ms.atlas.get("reference_year")],
-        ["Privacydrempel", f"aantallen onder {drempel} leerlingen getoond als {label}"
-         if suppress else "geen (alle aantallen getoond)"],
-        ["Leerlingstromen", "gemodelleerd (geschat)" if ms.flows_modelled else "waargenomen"],
-        ["Leerlingen per school", "(deels) gemodelleerd" if ms.modelled["scholen"]
-         else "waargenomen"],
-        ["Afstandsmodel", ms.params.distance_text],
-    ):
-        wa.append(row)
-    wb.save(path)
+    def regions(self, ms: MeasureSet) -> None:
+        from openpyxl.utils import get_column_letter
+
+        names: set[str] = set()
+        for d in ms.divisions:
+            title = d.slug[:31]
+            i = 2
+            while title in names:
+                title = f"{d.slug[:28]}-{i}"
+                i += 1
+            names.add(title)
+            wr = self.wb.create_sheet(title)
+            wr.freeze_panes = "C2"
+            df = _published(ms, d.regions, self.drempel, self.suppress)
+            cols = list(df.columns)
+            fmts = [NUMBER_FORMATS.get(ms.definitions[c].eenheid) if c in ms.definitions
+                    else None for c in cols]
+            for j in range(len(cols)):
+                wr.column_dimensions[get_column_letter(j + 1)].width = 28 if j < 2 else 14
+            self.header(wr, ["Regio", "Naam"] + [ms.definitions[c].label if c in ms.definitions
+                                                 else c for c in cols[2:]])
+            for rec in df.itertuples(index=False):
+                wr.append([self.cell(wr, _cell(v), f) for v, f in zip(rec, fmts, strict=True)])
+
+    def about(self, ms: MeasureSet) -> None:
+        wa = self.wb.create_sheet("Over")
+        wa.column_dimensions["A"].width = 18
+        wa.column_dimensions["B"].width = 80
+        for row in (
+            ["Atlas", ms.atlas.get("name")],
+            ["Referentiejaar", ms.atlas.get("reference_year")],
+            ["Privacydrempel", f"aantallen onder {self.drempel} leerlingen getoond als "
+             f"{self.label}" if self.suppress else "geen (alle aantallen getoond)"],
+            ["Leerlingstromen", "gemodelleerd (geschat)" if ms.flows_modelled
+             else "waargenomen"],
+            ["Leerlingen per school", "(deels) gemodelleerd" if ms.modelled["scholen"]
+             else "waargenomen"],
+            ["Afstandsmodel", ms.params.distance_text],
+        ):
+            wa.append(row)
 
 
 def _cell(v: object) -> object:

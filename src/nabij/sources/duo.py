@@ -105,8 +105,36 @@ def _norm(header: str) -> str:
 
 
 def read_duo_csv(path: Path) -> DuoTable:
-    """Read a DUO CSV (``,`` or ``;``, UTF-8 or Windows-1252) as strings."""
+    """Read a DUO CSV (``,`` or ``;``, UTF-8 or Windows-1252) as strings.
+
+    Phases: decode the bytes (:func:`_duo_text`), split records (:func:`_duo_records`), then
+    columns by normalised header name.
+    """
     path = Path(path)
+    name = path.name
+    text = _duo_text(path)
+    header, records, rows = _duo_records(text, name)
+    names: dict[str, str] = {}
+    for h in header:
+        key = _norm(h)
+        if key and key not in names:
+            names[key] = h.strip()
+    width = len(header)
+    cols: dict[str, list[str]] = {k: [] for k in names}
+    index = {k: [i for i, h in enumerate(header) if _norm(h) == k][0] for k in names}
+    problems = []
+    for rec, row in zip(records, rows, strict=True):
+        if len(rec) > width and any(v.strip() for v in rec[width:]):
+            problems.append(Problem(f"rij heeft {len(rec)} waarden, de kopregel {width} "
+                                    f"kolommen", name, row))
+        for k, i in index.items():
+            cols[k].append(rec[i].strip() if i < len(rec) else "")
+    _raise(problems, name)
+    return DuoTable(name, pd.DataFrame(cols, dtype=object), names, rows)
+
+
+def _duo_text(path: Path) -> str:
+    """The file as text (UTF-8, else Windows-1252); InputError for Excel, binary, empty."""
     name = path.name
     try:
         data = path.read_bytes()
@@ -123,15 +151,20 @@ def read_duo_csv(path: Path) -> DuoTable:
     if "\x00" in text:
         raise InputError(f"{name} is geen tekstbestand",
                          [Problem("bestand bevat NUL-tekens; is het wel een CSV?", name)])
-    lines = text.lstrip("\ufeff").splitlines()
-    if not lines or not any(line.strip() for line in lines):
+    text = text.lstrip("\ufeff")
+    if not text.strip():
         raise InputError(f"{name} is leeg", [Problem("bestand is leeg", name)])
-    first = next(line for line in lines if line.strip())
+    return text
+
+
+def _duo_records(text: str, name: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """Header, records and their line numbers (the delimiter that splits the header most)."""
+    first = next(line for line in text.splitlines() if line.strip())
     delimiter = max((";", ",", "\t"),
                     key=lambda d: len(next(csv.reader([first], delimiter=d))))
     records: list[list[str]] = []
     rows: list[int] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     count = 0
     try:
@@ -150,23 +183,7 @@ def read_duo_csv(path: Path) -> DuoTable:
     if header is None or not records:
         raise InputError(f"{name} bevat geen gegevens",
                          [Problem("bestand bevat geen gegevens (alleen een kopregel)", name, 2)])
-    names: dict[str, str] = {}
-    for h in header:
-        key = _norm(h)
-        if key and key not in names:
-            names[key] = h.strip()
-    width = len(header)
-    cols: dict[str, list[str]] = {k: [] for k in names}
-    index = {k: [i for i, h in enumerate(header) if _norm(h) == k][0] for k in names}
-    problems = []
-    for rec, row in zip(records, rows, strict=True):
-        if len(rec) > width and any(v.strip() for v in rec[width:]):
-            problems.append(Problem(f"rij heeft {len(rec)} waarden, de kopregel {width} "
-                                    f"kolommen", name, row))
-        for k, i in index.items():
-            cols[k].append(rec[i].strip() if i < len(rec) else "")
-    _raise(problems, name)
-    return DuoTable(name, pd.DataFrame(cols, dtype=object), names, rows)
+    return header, records, rows
 
 
 def _raise(problems: list[Problem], file: str) -> None:

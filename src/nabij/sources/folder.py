@@ -378,25 +378,39 @@ def _dutch(spec: TableSpec) -> str:
 
 
 def _read_config(file: Path | None, problems: list[Problem]) -> dict:
+    """``nabij.toml`` of a folder: name, reference year, sources, notes and provenance.
+
+    Phases: read the TOML (:func:`_load_toml`), check the top-level keys
+    (:func:`_config_values`), then the provenance per table (:func:`_herkomst`).
+    """
     if file is None:
         return {}
+    data = _load_toml(file, problems)
+    if data is None:
+        return {}
+    out = _config_values(data, file.name, problems)
+    out["herkomst"] = _herkomst(data.get("herkomst", {}), file.name, problems)
+    return out
+
+
+def _load_toml(file: Path, problems: list[Problem]) -> dict | None:
     name = file.name
     try:
-        text = file.read_bytes().decode("utf-8-sig")
-        data = tomllib.loads(text)
+        return tomllib.loads(file.read_bytes().decode("utf-8-sig"))
     except UnicodeDecodeError:
         problems.append(Problem(f"bestand is geen UTF-8; {SAVE_AS_UTF8}", name))
-        return {}
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+), column (\d+)", str(e))
         where = f" (regel {m.group(1)}, teken {m.group(2)})" if m else ""
         problems.append(Problem(
             f"geen geldige TOML{where}; schrijf regels als naam = \"Mijn regio\" en "
             f"referentiejaar = 2024", name, int(m.group(1)) if m else None))
-        return {}
     except OSError as e:
         problems.append(Problem(f"kan bestand niet lezen ({e.strerror or e})", name))
-        return {}
+    return None
+
+
+def _config_values(data: dict, name: str, problems: list[Problem]) -> dict:
     out: dict = {}
     for key in sorted(set(data) - CONFIG_KEYS):
         problems.append(Problem(f"onbekende sleutel '{key}' (toegestaan: naam, referentiejaar, "
@@ -424,12 +438,15 @@ def _read_config(file: Path | None, problems: list[Problem]) -> dict:
             problems.append(Problem(f"'{key}' moet een lijst met teksten zijn", name, column=key))
         else:
             out[key] = value
-    herkomst = data.get("herkomst", {})
+    return out
+
+
+def _herkomst(herkomst: object, name: str, problems: list[Problem]) -> dict:
     if not isinstance(herkomst, dict):
         problems.append(Problem("'herkomst' moet een tabel zijn: [herkomst.<tabel>]", name,
                                 column="herkomst"))
-        herkomst = {}
-    out["herkomst"] = {}
+        return {}
+    out = {}
     for table, entry in herkomst.items():
         where = f"herkomst.{table}"
         if table not in TABLES:
@@ -450,7 +467,7 @@ def _read_config(file: Path | None, problems: list[Problem]) -> dict:
         toelichting = entry.get("toelichting", [])
         if isinstance(toelichting, str):
             toelichting = [toelichting]
-        out["herkomst"][table] = {
+        out[table] = {
             "status": STATUS_WORDS[status],
             "source": str(entry["bron"]) if "bron" in entry else None,
             "notes": [str(t) for t in toelichting] if isinstance(toelichting, list) else [],

@@ -172,6 +172,35 @@ def _brins(n: int, rng: np.random.Generator) -> np.ndarray:
                                                          strict=True)])
 
 
+def _location_frames(groups: list, inp: SchoolInput, clusters: np.ndarray,
+                     rng: np.random.Generator) -> tuple[list[pd.DataFrame], int]:
+    """One frame per location group (types, PC4, position, board, pupils, names) and the
+    number of institutions (BRIN) they use."""
+    frames = []
+    n_inst = 0
+    for types, pc, xy, board, cont, name_kind, pup in groups:
+        o = np.lexsort((pc, board.astype(str)))
+        inst, pos = _institutions(board[o].astype(str), cont, rng)
+        places = list(inp.gemeente_naam[pc[o]])
+        if name_kind == "VO":
+            names = np.where(types[o] == "PRO", school_names("PRO", places, rng),
+                             school_names("VO", places, rng))
+        else:
+            names = np.array(school_names(name_kind, places, rng))
+        lon, lat = to_lonlat(xy[o])
+        loc = pd.DataFrame({
+            "kind": types[o], "inst": inst + n_inst, "pos": pos, "naam": names,
+            "bestuur": board[o], "gemeente": inp.gemeente[pc[o]], "pc4": inp.pc4[pc[o]],
+            "lat": lat, "lon": lon,
+            "clusters": clusters[o] if name_kind == "SO/VSO" else None,
+        })
+        for t, p in pup.items():
+            loc["_" + t] = p[o]
+        frames.append(loc)
+        n_inst += int(inst.max()) + 1 if len(inst) else 0
+    return frames, n_inst
+
+
 def build_schools(inp: SchoolInput, scale: float, rng: np.random.Generator) -> dict[
         str, pd.DataFrame]:
     """Tables ``scholen``, ``besturen`` and ``leerlingen_woongemeente``."""
@@ -260,28 +289,7 @@ def build_schools(inp: SchoolInput, scale: float, rng: np.random.Generator) -> d
         (kind, spec, spec_xy, sp_board, 0.43, "SO/VSO", {"SO": pupils["SO"],
                                                         "VSO": pupils["VSO"]}),
     ]
-    frames = []
-    n_inst = 0
-    for types, pc, xy, board, cont, name_kind, pup in groups:
-        o = np.lexsort((pc, board.astype(str)))
-        inst, pos = _institutions(board[o].astype(str), cont, rng)
-        places = list(inp.gemeente_naam[pc[o]])
-        if name_kind == "VO":
-            names = np.where(types[o] == "PRO", school_names("PRO", places, rng),
-                             school_names("VO", places, rng))
-        else:
-            names = np.array(school_names(name_kind, places, rng))
-        lon, lat = to_lonlat(xy[o])
-        loc = pd.DataFrame({
-            "kind": types[o], "inst": inst + n_inst, "pos": pos, "naam": names,
-            "bestuur": board[o], "gemeente": inp.gemeente[pc[o]], "pc4": inp.pc4[pc[o]],
-            "lat": lat, "lon": lon,
-            "clusters": clusters[o] if name_kind == "SO/VSO" else None,
-        })
-        for t, p in pup.items():
-            loc["_" + t] = p[o]
-        frames.append(loc)
-        n_inst += int(inst.max()) + 1 if len(inst) else 0
+    frames, n_inst = _location_frames(groups, inp, clusters, rng)
     brin = _brins(n_inst, rng)
     rows = []
     for loc in frames:
