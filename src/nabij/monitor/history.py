@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +139,7 @@ def successor_shares(code: str, successors: dict[str, list[str]], today: set[str
     return dict(out)
 
 
+@cache
 def _norm(name: str) -> str:
     """Spelling rule: no leading apostrophe, no " (gemeente)" suffix ('s-Gravenhage)."""
     return name.strip().lstrip("'").removesuffix(" (gemeente)")

@@ -519,7 +519,14 @@ def _write_xlsx(result: MonitorResult, frame: pd.DataFrame, path: Path) -> Path:
             ws.write_row(0, 0, [str(c) for c in df.columns], bold)
             ws.freeze_panes(1, 0)
             for i, r in enumerate(df.itertuples(index=False, name=None), start=1):
-                ws.write_row(i, 0, [_cell(v) for v in r])
+                for j, v in enumerate(r):  # typed writes: no per-cell type sniffing
+                    v = _cell(v)
+                    if v is None:
+                        continue
+                    if isinstance(v, bool) or not isinstance(v, int | float):
+                        ws.write_string(i, j, str(v))
+                    else:
+                        ws.write_number(i, j, v)
             if len(df.columns):
                 ws.autofilter(0, 0, len(df), len(df.columns) - 1)
         wb.close()
