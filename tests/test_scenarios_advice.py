@@ -193,3 +193,14 @@ def test_funderend_reference_is_status_quo_po_and_vo_together(atlas):
     po, vo = (d.summary for d in ms.divisions[:2])
     assert s["thuisnabij_binnen_10km"] == pytest.approx(
         (po["thuisnabij_binnen_10km"] * 1800 + vo["thuisnabij_binnen_10km"] * 1440) / 3240)
+
+
+def test_s3_reports_range_under_cluster_assumptions(synthetic_atlas):
+    for d in build_scenario(synthetic_atlas, "s3"):
+        rows = d.recipe["onzekerheid"]
+        assert [r["aanname"].split(" (")[0] for r in rows] == [
+            "cluster 3 en 4", "cluster 3", "cluster 4", "willekeurig cluster 3 of 4"]
+        assert rows[0]["regios"] == d.n_regions  # the main figure names its assumption
+        assert "3 en 4" in d.recipe["aanname_clusters"]
+        # one cluster only can never need fewer merges than both
+        assert all(r["regios"] <= d.n_regions for r in rows[1:])

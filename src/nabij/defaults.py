@@ -103,7 +103,7 @@ FRONT_CHANGE_WEIGHTS: tuple[float, ...] = (2.0, 0.5, 0.25, 0.16, 0.1, 0.06, 0.03
 """Weights on verandering of ``nabij optimize --front``, from "keep what is there" to "ignore
 the status quo"; roughly halving, so the points spread over the front (aanname van nabij)."""
 
-FRONT_TIME_PER_POINT_S: float = 3.0
+FRONT_TIME_PER_POINT_S: float = 2.6
 """Seconds of search per point of the front (10 points: the whole front of the real
 Netherlands stays under a minute, BENCHMARKS.md)."""
 

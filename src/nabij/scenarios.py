@@ -27,6 +27,11 @@ from nabij.divisions import (
 )
 from nabij.divisions.bounded import check_codes
 from nabij.divisions.natural import NATURAL_SHARE, natural_funderend
+from nabij.divisions.provision import (
+    DEFAULT_ASSUME_CLUSTERS,
+    RandomSplit,
+    cluster_assumption_text,
+)
 from nabij.errors import InputError, Problem
 from nabij.sectors import SECTORS
 
@@ -81,8 +86,27 @@ def _s2(atlas: Atlas, _: ScenarioOptions) -> list[Division]:
     return [jeugdregio_division(atlas, s) for s in ("PO", "VO", "PO+VO")]
 
 
+GUESSED_CLUSTERS = "3;4"
+"""Clusters value the importers give SO/VSO locations whose clusters are not known."""
+
+
 def _s3(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
-    return [dekkend_division(atlas, s, provisions=o.provisions) for s in ("PO", "VO")]
+    """S3 per sector, with the region counts under the other cluster assumptions (about half
+    of the SO/VSO locations have no cluster data in the real atlas)."""
+    out = []
+    for sector in ("PO", "VO"):
+        main = dekkend_division(atlas, sector, provisions=o.provisions)
+        rows = [{"aanname": cluster_assumption_text(DEFAULT_ASSUME_CLUSTERS) + " (hoofdcijfer)",
+                 "regios": main.n_regions}]
+        for assume in ((3,), (4,), RandomSplit(OPTIMIZE_SEED)):
+            d = dekkend_division(atlas, sector, provisions=o.provisions, assume_clusters=assume,
+                                 guessed=GUESSED_CLUSTERS)
+            rows.append({"aanname": cluster_assumption_text(assume), "regios": d.n_regions})
+        out.append(main.renamed(main.name, onzekerheid=rows, aanname_clusters=(
+            "SO/VSO-vestigingen zonder clustergegevens (leeg, of '3;4': de opvulwaarde van de "
+            "import als naam en website niets zeggen) bieden "
+            + cluster_assumption_text(DEFAULT_ASSUME_CLUSTERS))))
+    return out
 
 
 def _fusie(atlas: Atlas, o: ScenarioOptions) -> list[Division]:

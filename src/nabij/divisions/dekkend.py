@@ -33,10 +33,11 @@ def region_provisions(
     assignment: pd.Series,
     keys: Sequence[str],
     assume_clusters: Sequence[int] = DEFAULT_ASSUME_CLUSTERS,
+    guessed: str | None = None,
 ) -> dict[str, set[str]]:
     """Provision types present in each region (every region of ``assignment`` is a key)."""
     sch = atlas.scholen
-    sup = supply_matrix(sch, keys, assume_clusters)
+    sup = supply_matrix(sch, keys, assume_clusters, guessed)
     region = sch["pc4"].astype(str).map(assignment.astype(str)).to_numpy()
     out: dict[str, set[str]] = {r: set() for r in assignment.astype(str).unique()}
     for key in sup.columns:
@@ -53,6 +54,7 @@ def dekkend_division(
     base: Division | None = None,
     assume_clusters: Sequence[int] = DEFAULT_ASSUME_CLUSTERS,
     name: str | None = None,
+    guessed: str | None = None,
 ) -> Division:
     """Merge regions of ``base`` (default: status quo of ``sector``) until each is covering.
 
@@ -65,7 +67,7 @@ def dekkend_division(
                                            sector_of(sector).sectors)]
     graph = RegionGraph.from_assignment(atlas, base.assignment, sector_of(sector).types,
                                         base.region_names)
-    have = region_provisions(atlas, base.assignment, keys, assume_clusters)
+    have = region_provisions(atlas, base.assignment, keys, assume_clusters, guessed)
     need = set(keys)
     national = set().union(*have.values()) if have else set()
 

@@ -59,6 +59,24 @@ DEFAULT_ASSUME_CLUSTERS: tuple[int, ...] = (3, 4)
 """Clusters assumed for an SO/VSO location whose cluster data is missing."""
 
 
+@dataclass(frozen=True)
+class RandomSplit:
+    """Assumption for locations without cluster data: each offers cluster 3 or cluster 4,
+    drawn at random (seeded, in row order) with equal chance."""
+
+    seed: int = 0
+
+    def __iter__(self):  # recipes list an assumption's clusters
+        return iter(("3 of 4 willekeurig", f"seed {self.seed}"))
+
+
+def cluster_assumption_text(assume: Sequence[int] | RandomSplit) -> str:
+    """Dutch: what locations without cluster data are assumed to offer."""
+    if isinstance(assume, RandomSplit):
+        return f"willekeurig cluster 3 of 4 (seed {assume.seed})"
+    return "cluster " + " en ".join(str(c) for c in assume)
+
+
 def provision_types(
     keys: Iterable[str] | None = None, sectors: Sequence[str] | None = None
 ) -> tuple[ProvisionType, ...]:
@@ -102,9 +120,13 @@ def parse_provisions(text: str | None) -> tuple[str, ...]:
 def supply_matrix(
     scholen: pd.DataFrame,
     types: Iterable[ProvisionType] | Iterable[str] | None = None,
-    assume_clusters: Sequence[int] = DEFAULT_ASSUME_CLUSTERS,
+    assume_clusters: Sequence[int] | RandomSplit = DEFAULT_ASSUME_CLUSTERS,
+    guessed: str | None = None,
 ) -> pd.DataFrame:
     """Boolean frame (index of ``scholen``, one column per type key): row supplies type.
+
+    ``guessed`` names a clusters value that stands for "not known" (the importers fill
+    unknown SO/VSO clusters with ``3;4``); such rows then follow ``assume_clusters`` too.
 
     This is the single definition of "which school locations supply which provision"; the
     scenario builders, the measures and the transport module all use it.
@@ -116,14 +138,21 @@ def supply_matrix(
         cl = scholen["clusters"].astype("string").fillna("").str.replace(" ", "", regex=False)
     else:
         cl = pd.Series("", index=scholen.index, dtype="string")
-    unknown = (cl == "").to_numpy()
+    unknown = ((cl == "") | (cl == guessed) if guessed else (cl == "")).to_numpy()
     padded = (";" + cl + ";").to_numpy(dtype=object)
+    drawn = None
+    if isinstance(assume_clusters, RandomSplit):
+        drawn = np.random.default_rng(assume_clusters.seed).choice([3, 4], len(padded))
     out = {}
     for p in ptypes:
         match = soort == p.soort
         if p.cluster is not None:
             has = np.fromiter((f";{p.cluster};" in s for s in padded), bool, len(padded))
-            has |= unknown & (p.cluster in tuple(assume_clusters))
+            has &= ~unknown
+            if drawn is not None:
+                has |= unknown & (drawn == p.cluster)
+            else:
+                has |= unknown & (p.cluster in tuple(assume_clusters))
             match &= has
         out[p.key] = match
     return pd.DataFrame(out, index=scholen.index, columns=[p.key for p in ptypes])

@@ -128,6 +128,25 @@ def _pair(divisions: Sequence[Division], d: Division) -> Division | None:
                  and x.recipe.get("scenario") == scen), None)
 
 
+def front_summary(atlas: Atlas, divisions: Sequence[Division], params: Params | None = None,
+                  provisions: Sequence[str] | None = None) -> list[dict[str, float | None]]:
+    """The summary measures a Pareto front needs (omvang, grensverkeer, thuisnabijheid,
+    verandering), computed by the same measure functions as :func:`measure_all`."""
+    params = params or Params()
+    ctx = MeasureContext(atlas, StraightLineDetour(), tuple(provisions) if provisions else None)
+    params = replace(params, provisions=ctx.provision_keys)
+    sq = {s: ctx.status_quo_view(s, []) for s in ("PO", "VO")}
+    out = []
+    for d in divisions:
+        v = ctx.view(d)
+        summary: dict[str, float | None] = {}
+        for part in (size.measure(v, params), grensverkeer.measure(v, params),
+                     thuisnabijheid.measure(v, params), verandering.measure(v, sq, params)):
+            summary |= part.summary
+        out.append(summary)
+    return out
+
+
 def measure_all(
     atlas: Atlas,
     divisions: Sequence[Division],

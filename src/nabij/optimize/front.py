@@ -46,8 +46,8 @@ from nabij.defaults import (
 from nabij.divisions import Division
 from nabij.divisions.scale import largest_status_quo, max_rule_text
 from nabij.errors import InputError, Problem
-from nabij.measures import measure_all
 from nabij.measures.definitions import Params
+from nabij.measures.engine import front_summary
 from nabij.optimize.heuristic import HeuristicSolver, violations
 from nabij.optimize.infeasible import InfeasibleError, check_feasible, fmt
 from nabij.optimize.objective import ObjectiveModel, Weights
@@ -257,13 +257,10 @@ def knee_text(front: Front) -> str:
         "grensverkeer liggen.")
 
 
-def _points(ms, divisions: Sequence[Division], weights: Sequence[float | None]
-            ) -> list[FrontPoint]:
+def _points(summaries: Sequence[dict], divisions: Sequence[Division],
+            weights: Sequence[float | None]) -> list[FrontPoint]:
     out = []
-    for d, w in zip(divisions, weights, strict=True):
-        s = ms[d.name].summary if d.name in {x.name for x in ms.divisions} else None
-        if s is None:
-            continue
+    for s, d, w in zip(summaries, divisions, weights, strict=True):
         values = {axis: float(s.get(key) or 0.0) for axis, key in AXES.items()}
         counts = {"regios_klein": int(s["regios_klein"]), "regios_groot": int(s["regios_groot"]),
                   "niet_aaneengesloten": int(s["niet_aaneengesloten"])}
@@ -328,9 +325,9 @@ def pareto_front(
         progress("meten")
     divisions = [d for _, d in pts] + seeds
     params = Params(small_region=min_pupils, large_region=max_pupils)
-    ms = measure_all(atlas, divisions, params=params, provisions=provisions)
-    points = _points(ms, [d for _, d in pts], [w for w, _ in pts])
-    seed_pts = _points(ms, seeds, [None] * len(seeds))
+    sums = front_summary(atlas, divisions, params, provisions)
+    points = _points(sums[:len(pts)], [d for _, d in pts], [w for w, _ in pts])
+    seed_pts = _points(sums[len(pts):], seeds, [None] * len(seeds))
     front, left = _filter(points, seed_pts)
     notes = []
     if not front:  # every valid point is beaten by a scenario: show them, and say so
