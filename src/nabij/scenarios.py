@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from nabij.atlas import Atlas
 from nabij.defaults import (
@@ -128,7 +127,7 @@ def _front(atlas: Atlas, sector: str, o: ScenarioOptions, per_point: float, seed
     from nabij.optimize.problem import area_graph
 
     big = largest_status_quo(atlas, sector)
-    kw: dict[str, Any] = dict(time_per_point=per_point, seed=seed, provisions=o.provisions)
+    kw = dict(time_per_point=per_point, seed=seed, provisions=o.provisions)
     try:
         return pareto_front(atlas, sector, o.fusie_threshold, big, **kw), ""
     except InfeasibleError as e:

@@ -215,10 +215,9 @@ def check_integrity(
         if spec.required and name not in tables:
             problems.append(Problem(f"tabel '{name}' ontbreekt", origin.get(name, spec.file)))
     for name, df in tables.items():
-        found = TABLES.get(name)
-        if found is None:
+        spec = TABLES.get(name)
+        if spec is None:
             continue
-        spec = found
         file = origin.get(name, spec.file)
         off = row_offset.get(name, 2)
         for col, (ref_table, ref_col) in spec.references.items():

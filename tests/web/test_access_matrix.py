@@ -14,8 +14,12 @@ from .world import ROLES, matrix_modules
 pytestmark = pytest.mark.django_db
 
 ENTRIES: dict[str, Entry] = {}
+MARKERS: dict[str, frozenset[str]] = {}
+"""Markers of other apps (``MARKERS`` in their matrix module): prefix -> roles that may see
+the marker of their own region (a beheerder sees every region's)."""
 for _mod in matrix_modules():
     ENTRIES.update(getattr(_mod, "ENTRIES", {}))
+    MARKERS.update(getattr(_mod, "MARKERS", {}))
 
 OVERLEG_SEERS = {"beheerder", "regiocoordinator", "deelnemer"}
 NAME_SEERS = {"beheerder", "regiocoordinator", "deelnemer", "lezer", "loket"}
@@ -53,14 +57,17 @@ def _text(response) -> str:
 
 def _no_leaks(role: str, text: str, where: str) -> None:
     """Markers of region B never show to A's members; overleg markers only to overleg roles."""
-    shown = {m for m in ("GEHEIM-A", "GEHEIM-B", "Regio-A", "Regio-B") if m in text}
+    markers = ["GEHEIM-A", "GEHEIM-B", "Regio-A", "Regio-B"]
+    markers += [f"{m}{r}" for m in MARKERS for r in "AB"]
+    shown = {m for m in markers if m in text}
     allowed = set()
     if role in OVERLEG_SEERS:
         allowed.add("GEHEIM-A")
     if role in NAME_SEERS:
         allowed.add("Regio-A")
+    allowed |= {f"{m}A" for m, roles in MARKERS.items() if role in roles}
     if role == "beheerder":
-        allowed |= {"GEHEIM-B", "Regio-B"}
+        allowed |= {"GEHEIM-B", "Regio-B"} | {f"{m}B" for m in MARKERS}
     assert not shown - allowed, f"{where}: {role} ziet {sorted(shown - allowed)}"
 
 

@@ -101,3 +101,19 @@ def without_offer_longer_than(case: Case, day: date,
     if case.offer_on is not None and case.offer_on <= day:
         return False
     return day >= add_months(since, months)
+
+
+def count_waiting(since: list[date], today: date, warning_days: int = CASE_WARNING_DAYS,
+                  escalation_months: int = CASE_ESCALATION_MONTHS) -> tuple[int, int]:
+    """(warnings, escalations) among open cases without an offer, from their "thuis sinds"
+    dates: the same levels as :func:`clock`, counted at once for a whole list."""
+    warning = escalation = 0
+    for d in since:
+        if d is None:
+            continue
+        warn_on, esc_on = due_dates(d, warning_days, escalation_months)
+        if today >= esc_on:
+            escalation += 1
+        elif today >= warn_on:
+            warning += 1
+    return warning, escalation

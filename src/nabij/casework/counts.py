@@ -20,14 +20,14 @@ Publishing goes through :mod:`nabij.casework.exports`, which suppresses small co
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from nabij.casework.case import Case
 from nabij.casework.kinds import CaseKind, Status, Verzuim
-from nabij.casework.periods import Period, SchoolYear, add_months
+from nabij.casework.periods import Period, SchoolYear
 from nabij.defaults import CASE_ESCALATION_MONTHS, CASE_WARNING_DAYS
 
 CASE_COLUMNS: dict[str, str] = {
@@ -46,6 +46,8 @@ CASE_COLUMNS: dict[str, str] = {
     "valid_until": "last day of the exemption (or NaT: open-ended)",
 }
 """The columns the counting functions read."""
+
+EXEMPTION_KINDS = (CaseKind.VRIJSTELLING_5A, CaseKind.VRIJSTELLING_5B, CaseKind.VRIJSTELLING_5C)
 
 LEERPLICHT_COLUMNS = (
     "absoluut_verzuim",
@@ -104,40 +106,70 @@ def normalise_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _ts(day: date) -> pd.Timestamp:
-    return pd.Timestamp(day)
+DATE_COLUMNS = ("since", "offer_on", "closed_on", "decided_on", "valid_until")
+NAT = np.datetime64("NaT", "D")
 
 
-def _counted(df: pd.DataFrame) -> pd.DataFrame:
-    return df[df["status"] != Status.INGETROKKEN.value]
+class _Cases:
+    """The counted cases of a frame as numpy arrays (dates as ``datetime64[D]``, NaT when
+    missing); children and keys integer-coded, so counting distinct children is one
+    ``np.unique`` per column instead of a pandas group-by."""
+
+    def __init__(self, df: pd.DataFrame, key: str) -> None:
+        df = df[df["status"].to_numpy(object) != Status.INGETROKKEN.value]
+        self.n = len(df)
+        self.kind = df["kind"].to_numpy(object)
+        self.status = df["status"].to_numpy(object)
+        self.verzuim = df["verzuim"].to_numpy(object)
+        self.granted = df["granted"].to_numpy(bool)
+        for col in DATE_COLUMNS:
+            setattr(self, col, df[col].to_numpy("datetime64[D]"))
+        self.child, _ = pd.factorize(df["child"].to_numpy(object))
+        self.key, self.keys = pd.factorize(df[key].to_numpy(object))
+        self.n_child = max(1, int(self.child.max()) + 1) if self.n else 1
+
+    def distinct(self, mask: np.ndarray) -> dict[object, int]:
+        """Distinct children per key among the rows in ``mask``."""
+        pairs = np.unique(self.key[mask].astype(np.int64) * self.n_child + self.child[mask])
+        counts = np.bincount(pairs // self.n_child, minlength=len(self.keys))
+        return dict(zip(self.keys, counts.tolist(), strict=True))
 
 
-def _overlaps(start: pd.Series, end: pd.Series, period: Period) -> pd.Series:
+def _d(day: date) -> np.datetime64:
+    return np.datetime64(day, "D")
+
+
+def _overlaps(start: np.ndarray, end: np.ndarray, period: Period) -> np.ndarray:
     """Rows whose interval ``start .. end`` (NaT end: still running) overlaps ``period``;
     an empty interval (end before start) overlaps nothing."""
-    return (start.notna() & (start <= _ts(period.end))
-            & (end.isna() | ((end >= _ts(period.start)) & (end >= start))))
+    open_end = np.isnat(end)
+    return (~np.isnat(start) & (start <= _d(period.end))
+            & (open_end | ((end >= _d(period.start)) & (end >= start))))
 
 
-def _escalation_day(since: pd.Series, months: int) -> pd.Series:
-    """since + months, calendar-exact (vectorised over the distinct dates)."""
-    uniq = since.dropna().unique()
-    table = {d: pd.Timestamp(add_months(pd.Timestamp(d).date(), months)) for d in uniq}
-    return pd.to_datetime(since.map(table))
+def _within(days: np.ndarray, period: Period) -> np.ndarray:
+    return ~np.isnat(days) & (days >= _d(period.start)) & (days <= _d(period.end))
 
 
-def _long_without_offer(df: pd.DataFrame, months: int) -> tuple[pd.Series, pd.Series]:
-    """(first, last) day of each case's time out of school beyond ``months`` without an offer."""
-    first = _escalation_day(df["since"], months)
-    stops = pd.concat([df["offer_on"] - timedelta(days=1), df["closed_on"]], axis=1)
-    last = pd.to_datetime(stops.min(axis=1, skipna=True))
-    last = last.where(stops.notna().any(axis=1), pd.NaT)
-    valid = first.notna() & (last.isna() | (last >= first))
-    return first.where(valid, pd.NaT), last.where(valid, pd.NaT)
+def _add_months(days: np.ndarray, months: int) -> np.ndarray:
+    """``days + months`` calendar-exact, like :func:`periods.add_months` (31st -> last day)."""
+    month = days.astype("datetime64[M]")
+    day_of_month = days - month.astype("datetime64[D]")
+    target = month + months
+    last = (target + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.minimum(target.astype("datetime64[D]") + day_of_month, last)
 
 
-def _distinct(df: pd.DataFrame, mask: pd.Series, by: list[str]) -> pd.Series:
-    return df[mask].groupby(by)["child"].nunique()
+def _long_without_offer(c: _Cases, months: int) -> tuple[np.ndarray, np.ndarray]:
+    """(first, last) day of each case's time out of school beyond ``months`` without an offer
+    (NaT when there is none; a NaT last day: still running)."""
+    first = _add_months(c.since, months)
+    before_offer = c.offer_on - np.timedelta64(1, "D")
+    last = np.where(np.isnat(before_offer), c.closed_on,
+                    np.where(np.isnat(c.closed_on), before_offer,
+                             np.minimum(before_offer, c.closed_on)))
+    valid = ~np.isnat(first) & (np.isnat(last) | (last >= first))
+    return np.where(valid, first, NAT), np.where(valid, last, NAT)
 
 
 def leerplicht_counts(df: pd.DataFrame, year: SchoolYear,
@@ -147,46 +179,46 @@ def leerplicht_counts(df: pd.DataFrame, year: SchoolYear,
     """Raw Leerplichttelling of ``year``: one row per gemeente (all of ``gemeenten``, zeros
     included, or those with cases), columns ``gemeente``, ``schooljaar`` and
     :data:`LEERPLICHT_COLUMNS`."""
-    df = _counted(df)
-    kind, verzuim = df["kind"], df["verzuim"]
-    thuis = kind == CaseKind.THUISZITTER.value
+    c = _Cases(df, "gemeente")
+    thuis = c.kind == CaseKind.THUISZITTER.value
+    warn = c.since + np.timedelta64(warning_days, "D")
+    first, last = _long_without_offer(c, escalation_months)
     masks = {
-        "absoluut_verzuim": thuis & (verzuim == Verzuim.ABSOLUUT.value)
-        & _overlaps(df["since"], df["closed_on"], year),
-        "langdurig_relatief_verzuim": thuis & (verzuim == Verzuim.RELATIEF.value)
-        & _overlaps(df["since"] + timedelta(days=warning_days), df["closed_on"], year),
+        "absoluut_verzuim": thuis & (c.verzuim == Verzuim.ABSOLUUT.value)
+        & _overlaps(c.since, c.closed_on, year),
+        "langdurig_relatief_verzuim": thuis & (c.verzuim == Verzuim.RELATIEF.value)
+        & _overlaps(warn, c.closed_on, year),
+        "zonder_aanbod_3mnd": thuis & _overlaps(first, last, year),
     }
-    first, last = _long_without_offer(df, escalation_months)
-    masks["zonder_aanbod_3mnd"] = thuis & _overlaps(first, last, year)
-    for k in (CaseKind.VRIJSTELLING_5A, CaseKind.VRIJSTELLING_5B, CaseKind.VRIJSTELLING_5C):
-        masks[k.value] = ((kind == k.value) & df["granted"]
-                          & _overlaps(df["decided_on"], df["valid_until"], year))
-    out = _table(df, masks, ["gemeente"], gemeenten, LEERPLICHT_COLUMNS)
+    for k in EXEMPTION_KINDS:
+        masks[k.value] = (c.kind == k.value) & c.granted & _overlaps(c.decided_on,
+                                                                      c.valid_until, year)
+    out = _table(c, masks, "gemeente", gemeenten, LEERPLICHT_COLUMNS)
     out.insert(1, "schooljaar", year.label)
     return out
 
 
-def _on_day(df: pd.DataFrame, day: date, warning_days: int,
-            escalation_months: int) -> dict[str, pd.Series]:
+def _on_day(c: _Cases, day: date, warning_days: int,
+            escalation_months: int) -> dict[str, np.ndarray]:
     """Masks of the children counted on one day (peildatum)."""
-    ts = _ts(day)
+    d = _d(day)
     point = Period(day, day)
-    thuis = df["kind"] == CaseKind.THUISZITTER.value
-    out_on_day = (thuis & df["since"].notna() & (df["since"] <= ts)
-                  & (df["closed_on"].isna() | (df["closed_on"] > ts)))
-    absoluut = out_on_day & (df["verzuim"] == Verzuim.ABSOLUUT.value)
-    relatief = (out_on_day & (df["verzuim"] == Verzuim.RELATIEF.value)
-                & (df["since"] + timedelta(days=warning_days) <= ts))
-    first, last = _long_without_offer(df, escalation_months)
+    thuis = c.kind == CaseKind.THUISZITTER.value
+    out_on_day = (thuis & ~np.isnat(c.since) & (c.since <= d)
+                  & (np.isnat(c.closed_on) | (c.closed_on > d)))
+    absoluut = out_on_day & (c.verzuim == Verzuim.ABSOLUUT.value)
+    relatief = (out_on_day & (c.verzuim == Verzuim.RELATIEF.value)
+                & (c.since + np.timedelta64(warning_days, "D") <= d))
+    first, last = _long_without_offer(c, escalation_months)
     masks = {
         "thuiszitters": absoluut | relatief,
         "absoluut_verzuim": absoluut,
         "langdurig_relatief_verzuim": relatief,
         "zonder_aanbod_3mnd": thuis & _overlaps(first, last, point),
     }
-    for k in (CaseKind.VRIJSTELLING_5A, CaseKind.VRIJSTELLING_5B, CaseKind.VRIJSTELLING_5C):
-        masks[k.value] = ((df["kind"] == k.value) & df["granted"]
-                          & _overlaps(df["decided_on"], df["valid_until"], point))
+    for k in EXEMPTION_KINDS:
+        masks[k.value] = ((c.kind == k.value) & c.granted
+                          & _overlaps(c.decided_on, c.valid_until, point))
     return masks
 
 
@@ -196,18 +228,17 @@ def inspectie_counts(df: pd.DataFrame, period: Period,
                      escalation_months: int = CASE_ESCALATION_MONTHS) -> pd.DataFrame:
     """Raw Inspectie count of ``period``: one row per region, columns ``regio``,
     ``periode``, ``peildatum`` and :data:`INSPECTIE_COLUMNS`."""
-    df = _counted(df)
-    masks = _on_day(df, period.end, warning_days, escalation_months)
-    thuis = df["kind"] == CaseKind.THUISZITTER.value
-    is_5a = (df["kind"] == CaseKind.VRIJSTELLING_5A.value) & df["granted"]
+    c = _Cases(df, "region")
+    masks = _on_day(c, period.end, warning_days, escalation_months)
+    thuis = c.kind == CaseKind.THUISZITTER.value
+    is_5a = (c.kind == CaseKind.VRIJSTELLING_5A.value) & c.granted
     masks |= {
-        "nieuw_in_periode": thuis & _within(df["since"], period),
-        "terug_naar_school_in_periode": thuis & (df["status"] == Status.AFGESLOTEN.value)
-        & _within(df["closed_on"], period),
-        "vrijstelling_5a_nieuw_in_periode": is_5a & _within(df["decided_on"], period),
+        "nieuw_in_periode": thuis & _within(c.since, period),
+        "terug_naar_school_in_periode": thuis & (c.status == Status.AFGESLOTEN.value)
+        & _within(c.closed_on, period),
+        "vrijstelling_5a_nieuw_in_periode": is_5a & _within(c.decided_on, period),
     }
-    out = _table(df.rename(columns={"region": "regio"}), masks, ["regio"], regions,
-                 INSPECTIE_COLUMNS)
+    out = _table(c, masks, "regio", regions, INSPECTIE_COLUMNS)
     out.insert(1, "periode", period.label)
     out.insert(2, "peildatum", period.end.isoformat())
     return out
@@ -228,7 +259,7 @@ def register_counts(df: pd.DataFrame, years: Iterable[SchoolYear], today: date,
     status``. Half years that have not ended on ``today`` are left out; those of the running
     school year are ``voorlopig`` (late registrations still come in), older ones ``definitief``.
     """
-    df = _counted(df)
+    c = _Cases(df, "gemeente")
     keys = gemeenten if gemeenten is None else list(gemeenten)
     current = SchoolYear.of(today)
     parts = []
@@ -236,9 +267,8 @@ def register_counts(df: pd.DataFrame, years: Iterable[SchoolYear], today: date,
         for half, day in half_years(year):
             if day >= today:
                 continue
-            masks = _on_day(df, day, warning_days, escalation_months)
-            wide = _table(df, {k: masks[k] for k in REGISTER_INDICATORS}, ["gemeente"], keys,
-                          REGISTER_INDICATORS)
+            masks = _on_day(c, day, warning_days, escalation_months)
+            wide = _table(c, masks, "gemeente", keys, REGISTER_INDICATORS)
             long = wide.melt(id_vars="gemeente", var_name="indicator", value_name="aantal")
             long.insert(1, "schooljaar", year.label)
             long.insert(2, "periode", half)
@@ -250,15 +280,11 @@ def register_counts(df: pd.DataFrame, years: Iterable[SchoolYear], today: date,
     return pd.concat(parts, ignore_index=True)
 
 
-def _within(days: pd.Series, period: Period) -> pd.Series:
-    return days.notna() & (days >= _ts(period.start)) & (days <= _ts(period.end))
-
-
-def _table(df: pd.DataFrame, masks: dict[str, pd.Series], by: list[str],
+def _table(c: _Cases, masks: dict[str, np.ndarray], name: str,
            keys: Iterable[str] | None, columns: tuple[str, ...]) -> pd.DataFrame:
-    counts = {name: _distinct(df, m.to_numpy(bool), by) for name, m in masks.items()}
-    index = sorted(set(keys) if keys is not None else set(df[by[0]].dropna()))
-    out = pd.DataFrame({by[0]: index})
-    for name in columns:
-        out[name] = counts[name].reindex(index, fill_value=0).to_numpy(np.int64)
+    index = sorted(set(keys) if keys is not None else {k for k in c.keys if k is not None})
+    out = pd.DataFrame({name: index})
+    for col in columns:
+        counts = c.distinct(masks[col])
+        out[col] = np.asarray([counts.get(k, 0) for k in index], dtype=np.int64)
     return out

@@ -14,6 +14,7 @@ indicators.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from nabij.casework.counts import (
 from nabij.casework.errors import CaseworkError
 from nabij.casework.periods import Period, SchoolYear
 from nabij.fileio import atomic_write
-from nabij.privacy import check_threshold, publish, suppress_label
+from nabij.privacy import DEFAULT_THRESHOLD, check_threshold, publish, suppress_label
 
 INSPECTIE_ROW_TOTALS = (("thuiszitters", "absoluut_verzuim", "langdurig_relatief_verzuim"),)
 """Count columns of one Inspectie row whose sum is published: thuiszitters = absoluut +
@@ -48,6 +49,15 @@ class Return:
     threshold: int = 10
 
 
+def _threshold(threshold: int | None) -> int:
+    """The privacy threshold of a casework return: at least the default, never switched off."""
+    if threshold is not None and int(threshold) < DEFAULT_THRESHOLD:
+        raise CaseworkError(
+            f"drempel {threshold}: tellingen over kinderen worden altijd afgeschermd; de "
+            f"drempel is minstens {DEFAULT_THRESHOLD} (hoger mag)")
+    return check_threshold(threshold)
+
+
 def _notes(threshold: int, extra: Iterable[str]) -> tuple[str, ...]:
     label = suppress_label(threshold)
     return (*extra,
@@ -63,12 +73,11 @@ def leerplichttelling(frame: pd.DataFrame, year: SchoolYear | str,
                       threshold: int | None = None) -> Return:
     """The yearly Leerplichttelling (Leerplichtwet art. 25) per gemeente for ``year``."""
     year = SchoolYear.parse(year) if isinstance(year, str) else year
-    t = check_threshold(threshold)
+    t = _threshold(threshold)
     raw = leerplicht_counts(frame, year, gemeenten)
     cols = list(LEERPLICHT_COLUMNS)
     table = publish(raw, cols, t, totals=[("schooljaar",)])
     sums = raw.groupby("schooljaar", as_index=False)[cols].sum()
-    sums.insert(0, "gemeenten", len(raw))
     totals = publish(sums, cols, t, totals=None)
     notes = _notes(t, (
         f"Leerplichttelling schooljaar {year.label} ({year.start} tot en met {year.end}), "
@@ -88,12 +97,11 @@ def leerplichttelling(frame: pd.DataFrame, year: SchoolYear | str,
 def inspectie(frame: pd.DataFrame, period: Period, regions: Iterable[str] | None = None,
               threshold: int | None = None) -> Return:
     """The periodic thuiszitters count per region for the Inspectie van het Onderwijs."""
-    t = check_threshold(threshold)
+    t = _threshold(threshold)
     raw = inspectie_counts(frame, period, regions)
     cols = list(INSPECTIE_COLUMNS)
     table = publish(raw, cols, t, totals=[("periode",)], row_totals=INSPECTIE_ROW_TOTALS)
     sums = raw.groupby(["periode", "peildatum"], as_index=False)[cols].sum()
-    sums.insert(0, "regios", len(raw))
     totals = publish(sums, cols, t, totals=None, row_totals=INSPECTIE_ROW_TOTALS)
     notes = _notes(t, (
         f"Thuiszitters per regio, periode {period.start} tot en met {period.end}; "
@@ -111,6 +119,17 @@ def inspectie(frame: pd.DataFrame, period: Period, regions: Iterable[str] | None
     return Return("inspectie", f"Thuiszitters {period.label}", table, totals, notes, t)
 
 
+def return_bytes(ret: Return, fmt: str) -> bytes:
+    """``ret`` as the bytes of a ``csv`` or ``xlsx`` file (for a download)."""
+    if fmt == "csv":
+        return ret.table.to_csv(index=False).encode("utf-8")
+    if fmt == "xlsx":
+        buf = io.BytesIO()
+        _xlsx(ret, buf)
+        return buf.getvalue()
+    raise CaseworkError(f"onbekend formaat '{fmt}': kies csv of xlsx")
+
+
 def write_return(ret: Return, out: str | Path) -> Path:
     """Write ``ret`` to ``out``: ``.csv`` (the table) or ``.xlsx`` (uitleg, table, totals).
 
@@ -126,7 +145,7 @@ def write_return(ret: Return, out: str | Path) -> Path:
     raise CaseworkError(f"{out}: kies een bestandsnaam op .csv of .xlsx")
 
 
-def _xlsx(ret: Return, path: Path) -> None:
+def _xlsx(ret: Return, path: Path | io.BytesIO) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         pd.DataFrame({"uitleg": [ret.title, *ret.notes]}).to_excel(
             xw, sheet_name="uitleg", index=False)

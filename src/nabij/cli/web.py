@@ -161,3 +161,60 @@ def beheer_export(
                           .prefetch_related("parties"), region)
     atomic_write_bytes(uit, agreements_workbook(region, rows))
     out.print(f"{len(rows)} afspraken geschreven naar {uit}", highlight=False)
+
+
+def _regions(regio: str, indeling: str):
+    from nabij.web.regio.models import Region
+    from nabij.web.regio.users import find_region
+
+    if regio:
+        return [find_region(regio, indeling)]
+    qs = Region.objects.filter(cases__isnull=False).distinct().order_by("code")
+    if indeling:
+        qs = qs.filter(division__name=indeling)
+    return list(qs)
+
+
+def _write_return(ret, path: Path) -> None:
+    from nabij.casework.exports import write_return
+
+    write_return(ret, path)
+    out.print(f"{ret.title} geschreven naar {path} ({len(ret.table)} rijen; aantallen onder "
+              f"{ret.threshold} afgeschermd)", highlight=False)
+
+
+@beheer.command("leerplichttelling")
+def beheer_leerplichttelling(
+    schooljaar: str = typer.Option(..., "--schooljaar", help="Bijvoorbeeld 2024-2025."),
+    doel: Path = typer.Option(..., "--out", help="Doelbestand: .csv of .xlsx."),
+    regio: str = typer.Option("", "--regio", help="Regiocode (leeg: alle regio's met zaken)."),
+    indeling: str = typer.Option("", "--indeling", help="Naam van de indeling."),
+    drempel: int = typer.Option(10, "--drempel", help="Privacydrempel (minstens 10)."),
+) -> None:
+    """Leerplichttelling (Leerplichtwet art. 25) per gemeente uit het casusregister."""
+    from nabij.casework.periods import SchoolYear
+
+    year = SchoolYear.parse(schooljaar)
+    _setup()
+    from nabij.web.casus.returns import leerplicht
+
+    _write_return(leerplicht(_regions(regio, indeling), year, drempel), doel)
+
+
+@beheer.command("inspectie")
+def beheer_inspectie(
+    periode: str = typer.Option(..., "--periode", help="2025-K1 (kwartaal), 2025-B1 (twee "
+                                "maanden) of 2025-01-01/2025-03-31."),
+    doel: Path = typer.Option(..., "--out", help="Doelbestand: .csv of .xlsx."),
+    regio: str = typer.Option("", "--regio", help="Regiocode (leeg: alle regio's met zaken)."),
+    indeling: str = typer.Option("", "--indeling", help="Naam van de indeling."),
+    drempel: int = typer.Option(10, "--drempel", help="Privacydrempel (minstens 10)."),
+) -> None:
+    """Thuiszitters per regio voor de Inspectie, uit het casusregister."""
+    from nabij.casework.periods import parse_period
+
+    period = parse_period(periode)
+    _setup()
+    from nabij.web.casus.returns import inspectie
+
+    _write_return(inspectie(_regions(regio, indeling), period, drempel), doel)

@@ -83,7 +83,7 @@ def measure(v: DivisionView, p: Params, partner: DivisionView | None = None) -> 
     gem_per_region = v.count(r)
     regions_per_gem = np.bincount(g, minlength=len(ctx.gemeenten))
     both = partner is not None and v.division.sector != "PO+VO"
-    partners = partners_per_gemeente([v, partner] if both and partner is not None else [v])
+    partners = partners_per_gemeente([v, partner] if both else [v])
     r2, j = _pairs(v.rid, ctx.jz_id, len(ctx.jeugdregios))
     jz_per_region = v.count(r2)
     m = v.school_in

@@ -119,7 +119,6 @@ class Front:
 
 def _division(graph: AreaGraph, labels: np.ndarray, name: str, recipe: dict) -> Division:
     codes, names = _region_codes(graph, labels)
-    assert graph.members is not None  # graphs of an atlas know their PC4 areas
     assignment = pd.Series(codes[graph.members.to_numpy()],
                            index=graph.members.index.astype(str))
     return Division(name, graph.sector, assignment, recipe, names)
@@ -283,7 +282,7 @@ def _filter(points: list[FrontPoint], seeds: list[FrontPoint]) -> tuple[list, li
             left.append({"naam": p.name, "reden": f"verslagen door {beaten.name}"})
             continue
         kept.append(p)
-    front: list = []
+    front = []
     for p in kept:
         other = next((q for q in kept if q is not p and _dominates(
             _lower(q.values), _lower(p.values), ("verandering", "grensverkeer", "thuisnabij"))),

@@ -20,7 +20,7 @@ def is_number(value: object) -> bool:
     if isinstance(value, int | float):
         return math.isfinite(float(value))
     try:
-        return math.isfinite(float(value))  # type: ignore[arg-type]  # numpy scalars
+        return math.isfinite(float(value))  # numpy scalars
     except (TypeError, ValueError):
         return False
 
@@ -47,7 +47,7 @@ def format_value(
         return "ja" if value else "nee"
     if not is_number(value):
         return str(value)
-    v = float(value)  # type: ignore[arg-type]  # is_number checked it
+    v = float(value)
     unit = (eenheid or "").strip().lower()
     if unit in COUNT_UNITS:
         return format_count(v, threshold)

@@ -295,10 +295,8 @@ def build_schools(inp: SchoolInput, scale: float, rng: np.random.Generator) -> d
     for loc in frames:
         loc["brin"] = brin[loc["inst"].to_numpy()]
         loc["vestiging"] = loc["brin"] + loc["pos"].map("{:02d}".format)
-        kinds: tuple[tuple[str, tuple[str, ...]], ...] = (
-            ("BAO", ("BAO",)), ("SBO", ("SBO",)), ("VO", ("VO",)), ("PRO", ("PRO",)),
-            ("SO", ("C", "S")), ("VSO", ("C", "V")))
-        for t, ok_kind in kinds:
+        for t, ok_kind in (("BAO", ("BAO",)), ("SBO", ("SBO",)), ("VO", ("VO",)),
+                           ("PRO", ("PRO",)), ("SO", ("C", "S")), ("VSO", ("C", "V"))):
             if "_" + t not in loc:
                 continue
             sel = loc[loc["kind"].isin(ok_kind)]

@@ -54,6 +54,10 @@ def load_demo(seed: int = 2024, scale: float = 0.3, progress: Callable[[str], No
             _demo_orgs(region)
         users = _demo_users(regions)
         _demo_overleg(regions[0])
+    from nabij.web.regio.registry import DEMOS
+
+    for load in DEMOS:  # other apps' demo data (casework: open cases in the first region)
+        load(atlas, regions, progress=say)
     return users
 
 

@@ -8,7 +8,9 @@ Register in your ``AppConfig.ready()``:
   ``nabij.privacy`` (function ``(region) -> list[aggregates.CountTable]``);
 - :func:`add_search` — search results (function ``(user, query) -> list[SearchHit]``); it MUST
   filter through :func:`nabij.web.regio.access.visible`.
-- :func:`add_nav` — a link in the main menu (``(label, url_name)``).
+- :func:`add_nav` — a link in the main menu (``(label, url_name)``);
+- :func:`add_demo` — demo data of the app, loaded by ``nabij web --demo`` after the regions,
+  organisations and users (function ``(atlas, regions) -> None``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ PANELS: list[tuple[int, Callable]] = []
 AGGREGATES: list[Callable] = []
 SEARCHES: list[Callable] = []
 NAV: list[tuple[str, str]] = []
+DEMOS: list[Callable] = []
 
 
 def add_panel(func: Callable, order: int = 50) -> None:
@@ -51,3 +54,8 @@ def add_search(func: Callable) -> None:
 def add_nav(label: str, url_name: str) -> None:
     if (label, url_name) not in NAV:
         NAV.append((label, url_name))
+
+
+def add_demo(func: Callable) -> None:
+    if func not in DEMOS:
+        DEMOS.append(func)
