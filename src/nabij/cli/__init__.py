@@ -7,8 +7,6 @@ import sys
 
 import typer
 
-from nabij.errors import NabijError
-
 app = typer.Typer(
     name="nabij",
     help="nabij — planning, monitoring en governance voor passend en inclusief onderwijs.",
@@ -48,27 +46,9 @@ _install()
 
 
 def main() -> None:
-    """Entry point: run the app; show NabijError as a Dutch message with exit code 2."""
-    from rich.console import Console
+    """Entry point. Exit codes: 0 done; 2 bad usage or input (Dutch message, nothing
+    written); 1 unexpected error (one Dutch line, traceback in a log file); 130 interrupted
+    (Ctrl-C or SIGTERM: "afgebroken", previous output untouched)."""
+    from nabij.cli.errors import run
 
-    try:
-        app(standalone_mode=False)
-    except NabijError as e:
-        err = Console(stderr=True)
-        err.print("Fout: ", style="bold red", end="")
-        err.print(str(e), highlight=False, markup=False)
-        sys.exit(2)
-    except typer.Exit as e:
-        sys.exit(e.exit_code)
-    except typer.Abort:
-        Console(stderr=True).print("Afgebroken.")
-        sys.exit(1)
-    except SystemExit:
-        raise
-    except Exception as e:  # click usage errors etc.
-        import click
-
-        if isinstance(e, click.ClickException):
-            e.show()
-            sys.exit(e.exit_code)
-        raise
+    sys.exit(run(app))

@@ -30,12 +30,13 @@ import numpy as np
 import pandas as pd
 
 from nabij.errors import InputError, Problem
-from nabij.fileio import atomic_write_text
+from nabij.io.atomic import atomic_write_text
+from nabij.io.csvread import SAVE_AS_UTF8, decode, parse, read_user_bytes
+from nabij.io.labels import PROVENANCE_LABELS
 from nabij.tables import NL_LAT, NL_LON, TABLE_ORDER, TABLES, TableBundle, TableSpec
 
 CONFIG_FILE = "atlas.toml"
 GEOMETRY_FILE = "gemeenten.geojson"
-DELIMITERS = (";", ",", "\t")
 MAX_PROBLEMS_PER_FILE = 50
 MAX_ABS_NUMBER = 1e15
 """Numbers beyond this are rejected before coercion (no count or coordinate is that big)."""
@@ -43,12 +44,11 @@ MAX_ABS_NUMBER = 1e15
 STATUS_WORDS = {
     "observed": "observed", "waargenomen": "observed",
     "modelled": "modelled", "gemodelleerd": "modelled", "geschat": "modelled",
-    "mixed": "mixed", "gemengd": "mixed",
+    "mixed": "mixed", "gemengd": "mixed", "deels gemodelleerd": "mixed",
 }
-STATUS_DUTCH = {"observed": "waargenomen", "modelled": "gemodelleerd", "mixed": "gemengd"}
+STATUS_DUTCH = PROVENANCE_LABELS
 CONFIG_KEYS = {"naam", "name", "referentiejaar", "bronnen", "notities", "herkomst"}
 HERKOMST_KEYS = {"status", "bron", "toelichting"}
-SAVE_AS_UTF8 = "sla het bestand in Excel op als 'CSV UTF-8 (door komma's gescheiden)'"
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
 
@@ -149,10 +149,9 @@ def read_table(
     name = file.name
     problems: list[Problem] = []
     notes: list[str] = []
-    try:
-        data = file.read_bytes()
-    except OSError as e:
-        return None, [Problem(f"kan bestand niet lezen ({e.strerror or e})", name)], notes
+    data, problems = read_user_bytes(file, name)
+    if data is None:
+        return None, problems, notes
     text = _decode(data, name, problems)
     if text is None:
         return None, problems, notes
@@ -213,66 +212,13 @@ def _coerce(spec: TableSpec, raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame
 
 
 def _decode(data: bytes, file: str, problems: list[Problem]) -> str | None:
-    if data.startswith(b"PK\x03\x04"):
-        problems.append(Problem(f"dit is een Excel-werkmap of zip-bestand, geen CSV; "
-                                f"{SAVE_AS_UTF8}", file))
-        return None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problems.append(Problem(f"bestand is UTF-16 gecodeerd, niet UTF-8; {SAVE_AS_UTF8}", file))
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        pos = e.start - data.rfind(b"\n", 0, e.start)
-        problems.append(Problem(
-            f"bestand is geen geldige UTF-8: onleesbaar byte 0x{data[e.start]:02X} op regel "
-            f"{line} (teken {pos}); {SAVE_AS_UTF8}", file, line))
-        return None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.append(Problem(f"bestand bevat een NUL-teken op regel {line}; is het wel een "
-                                f"CSV-bestand? Zo ja: {SAVE_AS_UTF8}", file, line))
-        return None
-    if not text.strip().replace("\ufeff", ""):
-        problems.append(Problem("bestand is leeg", file))
-        return None
-    return text
+    return decode(data, file, problems)
 
 
 def _parse_csv(
     text: str, spec: TableSpec, file: str, problems: list[Problem]
 ) -> tuple[list[list[str]] | None, str]:
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    delimiter = _sniff(first, spec)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[list[str]] = []
-    try:
-        for rec in reader:
-            records.append(rec)
-    except csv.Error as e:
-        why = (f"een waarde is langer dan {csv.field_size_limit()} tekens; ontbreekt er een "
-               f"afsluitend aanhalingsteken (\")?" if "field limit" in str(e)
-               else "controleer de aanhalingstekens (\") in deze rij")
-        problems.append(Problem(f"bestand is geen geldige CSV: {why}", file, len(records) + 1))
-        return None, delimiter
-    if records and _blank(records[0]):
-        problems.append(Problem("eerste regel moet de kopregel met kolomnamen zijn, niet leeg",
-                                file, 1))
-        return None, delimiter
-    return records, delimiter
-
-
-def _sniff(header_line: str, spec: TableSpec) -> str:
-    """The delimiter that splits the header into the most known column names."""
-    names = set(spec.names)
-
-    def score(d: str) -> tuple[int, int]:
-        fields = next(csv.reader([header_line], delimiter=d), [])
-        known = sum(f.replace("\ufeff", "").strip().lower() in names for f in fields)
-        return known, len(fields)
-
-    return max(DELIMITERS, key=score)
+    return parse(text, file, problems, spec.names)
 
 
 def _blank(rec: list[str]) -> bool:
