@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from nabij import Atlas
 from nabij.atlas import build_atlas
-from nabij.errors import InputError, StoreError
+from nabij.errors import InputError, NabijError, StoreError
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_failed_save_keeps_previous_store(tiny_atlas: Atlas, tmp_path, monkeypat
 def test_save_refuses_to_overwrite_a_non_atlas_folder(tiny_atlas: Atlas, tmp_path) -> None:
     (tmp_path / "mijn").mkdir()
     (tmp_path / "mijn" / "belangrijk.txt").write_text("niet weggooien")
-    with pytest.raises(StoreError, match="geen atlas"):
+    with pytest.raises(NabijError, match="geen uitvoer van nabij"):
         tiny_atlas.save(tmp_path / "mijn")
     assert (tmp_path / "mijn" / "belangrijk.txt").exists()
 

@@ -1,7 +1,9 @@
 """Save/load an Atlas as a folder: one Parquet file per table, GeoJSON, manifest.json.
 
-Writes are atomic: everything goes to a hidden temporary folder beside the target, which
-replaces the target only when complete. A failed write leaves the previous store as it was.
+Writes go through :func:`nabij.io.output_folder` (kind ``atlas``): a temporary folder beside
+the target replaces it only when complete; a folder that is not an atlas is never replaced.
+The manifest carries a checksum over its own content (``checksum``, also the atlas'
+identity that measures and reports refer to) and only plain file names inside the store.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ import shapely
 from shapely.geometry import mapping
 
 from nabij.errors import StoreError
-from nabij.fileio import public_mode
+from nabij.io.atomic import public_mode
+from nabij.io.output import document_checksum, output_folder
 
 
 class StoredAtlas(Protocol):
@@ -88,45 +91,64 @@ class _AtomicDir:
 
 
 def write_store(atlas: StoredAtlas, path: Path, overwrite: bool = True) -> Path:
-    """Write an atlas (its tables, meta and geometry) to ``path`` (a folder) atomically."""
+    """Write an atlas (its tables, meta and geometry) to ``path`` (a folder) atomically,
+    through :func:`nabij.io.output_folder` (kind ``atlas``): a folder that is not an atlas
+    written by nabij, or holds files nabij did not write, is never replaced."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise StoreError(f"map {path} bestaat al; kies een andere map of sta overschrijven toe")
-    if path.exists() and not (path / MANIFEST).exists() and any(path.iterdir()):
-        raise StoreError(
-            f"map {path} bestaat al en is geen atlas; nabij overschrijft die niet")
-    with atomic_dir(path) as tmp:
-        entries = {}
-        for name, df in atlas.tables.items():
-            file = f"{name}.parquet"
-            df.to_parquet(tmp / file, index=False)
-            entries[name] = {
-                "file": file,
-                "rows": int(len(df)),
-                "sha256": _sha256(tmp / file),
-                "provenance": dict(atlas.meta.provenance.get(name, {"status": "modelled"})),
-            }
-        geometry = None
-        if atlas.geometry:
-            features = [
-                {"type": "Feature", "properties": {"gemeente": code},
-                 "geometry": mapping(geom)}
-                for code, geom in atlas.geometry.items()
-            ]
-            with open(tmp / GEOMETRY_FILE, "w", encoding="utf-8") as f:
-                json.dump({"type": "FeatureCollection", "features": features}, f)
-            geometry = {"file": GEOMETRY_FILE, "sha256": _sha256(tmp / GEOMETRY_FILE)}
-        manifest = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "meta": atlas.meta.to_dict(),
-            "tables": entries,
-            "geometry": geometry,
-        }
-        with open(tmp / MANIFEST, "w", encoding="utf-8") as f:
-            json.dump(manifest, f, indent=2, ensure_ascii=False)
+    with output_folder(path, kind="atlas") as run:
+        manifest = _write_parts(atlas, run.path)
+        run.atlas_checksum = manifest["checksum"]
     return path
+
+
+def _write_parts(atlas: StoredAtlas, tmp: Path) -> dict:
+    entries = {}
+    for name, df in atlas.tables.items():
+        file = f"{name}.parquet"
+        df.to_parquet(tmp / file, index=False)
+        entries[name] = {
+            "file": file,
+            "rows": int(len(df)),
+            "sha256": _sha256(tmp / file),
+            "provenance": dict(atlas.meta.provenance.get(name, {"status": "modelled"})),
+        }
+    geometry = None
+    if atlas.geometry:
+        features = [
+            {"type": "Feature", "properties": {"gemeente": code},
+             "geometry": mapping(geom)}
+            for code, geom in atlas.geometry.items()
+        ]
+        with open(tmp / GEOMETRY_FILE, "w", encoding="utf-8") as f:
+            json.dump({"type": "FeatureCollection", "features": features}, f)
+        geometry = {"file": GEOMETRY_FILE, "sha256": _sha256(tmp / GEOMETRY_FILE)}
+    manifest = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "meta": atlas.meta.to_dict(),
+        "tables": entries,
+        "geometry": geometry,
+    }
+    manifest["checksum"] = document_checksum(manifest)
+    with open(tmp / MANIFEST, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+    return manifest
+
+
+def atlas_checksum(path: Path) -> str:
+    """The identity of a stored atlas: the checksum of its (checked) manifest."""
+    return str(read_manifest(path)["checksum"])
+
+
+def _store_file(path: Path, name: object, manifest_file: Path) -> Path:
+    """``path / name`` when ``name`` is a plain file name inside the store, else StoreError."""
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name \
+            or name in (".", "..") or Path(name).is_absolute():
+        raise StoreError(f"{manifest_file}: bestandsnaam {name!r} ligt buiten de atlasmap")
+    return Path(path) / name
 
 
 def read_manifest(path: Path) -> dict:
@@ -146,6 +168,16 @@ def read_manifest(path: Path) -> dict:
         raise StoreError(
             f"{file}: formaatversie {manifest.get('format_version')} wordt niet ondersteund "
             f"(deze versie van nabij leest versie {FORMAT_VERSION})")
+    if "checksum" not in manifest:
+        raise StoreError(f"{file} heeft geen controlegetal (gemaakt met een oudere nabij); "
+                         "maak de atlas opnieuw")
+    if manifest["checksum"] != document_checksum(manifest):
+        raise StoreError(f"{file} is na het opslaan gewijzigd (controlegetal van het manifest "
+                         "klopt niet)")
+    for entry in (manifest.get("tables") or {}).values():
+        _store_file(path, entry.get("file"), file)
+    if manifest.get("geometry"):
+        _store_file(path, manifest["geometry"].get("file"), file)
     return manifest
 
 
@@ -191,4 +223,4 @@ def read_store(path: Path, validate: bool = True
     return tables, manifest["meta"], geometry
 
 
-__all__ = ["write_store", "read_store", "read_manifest", "atomic_dir"]
+__all__ = ["write_store", "read_store", "read_manifest", "atomic_dir", "atlas_checksum"]

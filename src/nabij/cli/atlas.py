@@ -10,7 +10,8 @@ from rich.table import Table
 
 from nabij.atlas import Atlas, build_atlas
 from nabij.cli.progress import console, steps
-from nabij.errors import InputError
+from nabij.errors import InputError, Problem, StoreError
+from nabij.io import nl_int, nl_percent, output_folder, output_problems, provenance_label
 
 app = typer.Typer(no_args_is_help=True, help="Atlas bouwen, importeren, controleren en bekijken.")
 
@@ -80,10 +81,14 @@ def export_cmd(
     out: Path = typer.Option(..., "--out", "-o", help="Map voor de CSV-bestanden."),
 ) -> None:
     """Schrijf een atlas als map met CSV-bestanden (bewerkbaar in Excel; invoer voor build)."""
+    from nabij.atlas.store import atlas_checksum
     from nabij.sources.folder import write_folder
 
     atlas = Atlas.load(atlas_dir)
-    write_folder(dict(atlas.tables), out, geometry=atlas.geometry, meta=atlas.meta.to_dict())
+    with output_folder(out, kind="atlas-export",
+                       atlas_checksum=atlas_checksum(atlas_dir)) as run:
+        write_folder(dict(atlas.tables), run.path, geometry=atlas.geometry,
+                     meta=atlas.meta.to_dict())
     console.print(f"CSV-bestanden geschreven naar [bold]{out}[/]")
 
 
@@ -97,12 +102,12 @@ def info(atlas_dir: Path = typer.Argument(..., help="Map van een opgeslagen atla
 def validate(atlas_dir: Path = typer.Argument(..., help="Map van een opgeslagen atlas.")) -> None:
     """Controleer een opgeslagen atlas (controlegetallen, schema, verwijzingen)."""
     atlas = Atlas.load(atlas_dir, validate=True)
+    problems = output_problems(atlas_dir)
+    if problems:
+        raise StoreError(f"atlasmap {atlas_dir} is gewijzigd na het opslaan",
+                         [Problem(p) for p in problems])
     console.print(f"[green]Atlas {atlas_dir} is geldig[/] ({atlas.meta.name}, "
                   f"referentiejaar {atlas.meta.reference_year}).")
-
-
-def _nl(v: float) -> str:
-    return f"{v:,.0f}".replace(",", ".")
 
 
 def show_summary(atlas: Atlas) -> None:
@@ -118,11 +123,11 @@ def show_summary(atlas: Atlas) -> None:
         "stromen": "Leerlingstromen (woonpostcode × school)",
     }
     for k, v in s["aantallen"].items():
-        t.add_row(labels.get(k, k.replace("vestigingen_", "Vestigingen ")), _nl(v))
+        t.add_row(labels.get(k, k.replace("vestigingen_", "Vestigingen ")), nl_int(v))
     for k, v in s["leerlingen"].items():
-        t.add_row(f"Leerlingen {k}", _nl(v))
+        t.add_row(f"Leerlingen {k}", nl_int(v))
     for k, v in s["deelname"].items():
-        t.add_row(f"Deelname {k}", f"{100 * v:.2f} %".replace(".", ","))
+        t.add_row(f"Deelname {k}", nl_percent(v, 2))
     for k, v in s["gesplitste_gemeenten"].items():
         t.add_row(f"Gemeenten verdeeld over >1 SWV {k}", str(v))
     console.print(t)
@@ -130,10 +135,9 @@ def show_summary(atlas: Atlas) -> None:
     h.add_column("Tabel")
     h.add_column("Herkomst")
     h.add_column("Bron")
-    names = {"observed": "waargenomen", "modelled": "gemodelleerd", "mixed": "deels gemodelleerd"}
     for name, status in s["herkomst"].items():
         src = atlas.meta.provenance.get(name, {}).get("source", "")
-        h.add_row(name, names.get(status, status), str(src))
+        h.add_row(name, provenance_label(status), str(src))
     console.print(h)
     if s["notities"]:
         console.print("[bold]Opvulregels en kanttekeningen:[/]")

@@ -31,6 +31,7 @@ import pandas as pd
 
 from nabij.errors import InputError, Problem
 from nabij.io.atomic import atomic_write_text
+from nabij.io.cells import csv_safe
 from nabij.io.csvread import SAVE_AS_UTF8, decode, parse, read_user_bytes
 from nabij.io.labels import PROVENANCE_LABELS
 from nabij.tables import NL_LAT, NL_LON, TABLE_ORDER, TABLES, TableBundle, TableSpec
@@ -584,7 +585,7 @@ def _cell(v: object, dtype: str, excel: bool) -> str:
         return text.replace(".", ",") if excel else text
     if dtype == "int":
         return str(int(v))
-    return str(v)
+    return str(csv_safe(str(v)))
 
 
 def _config_toml(meta: Mapping) -> str:
