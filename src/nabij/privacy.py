@@ -148,6 +148,14 @@ def _complementary(values: dict[str, np.ndarray], hidden: dict[str, np.ndarray],
 
 
 # ---------------------------------------------------------------------------- publish
+def _already_hidden(col: pd.Series) -> np.ndarray:
+    """Cells that already read "<n" (a table read back from a published CSV)."""
+    if col.dtype.kind in "biuf":
+        return np.zeros(len(col), bool)
+    text = col.astype("string").str.strip()
+    return text.str.startswith("<").fillna(False).to_numpy(bool)
+
+
 def publish(
     df: pd.DataFrame,
     count_columns: Sequence[str] | None = None,
@@ -172,14 +180,20 @@ def publish(
     cols = list(count_columns) if count_columns is not None else \
         globals()["count_columns"](out.columns, units)
     cols = [c for c in cols if c in out.columns]
-    values = {c: pd.to_numeric(out[c], errors="coerce").to_numpy(float) for c in cols}
+    given = {c: _already_hidden(out[c]) for c in cols}
+    values = {c: pd.to_numeric(out[c].where(~given[c], None), errors="coerce").to_numpy(float)
+              for c in cols}
     if not suppress:
         for c in cols:
-            out[c] = pd.Series(values[c], index=out.index).round().astype("Int64")
+            whole = pd.Series(values[c], index=out.index).round().astype("Int64")
+            out[c] = whole if not given[c].any() else whole.astype(object).where(
+                ~given[c], out[c])
         return out
     threshold = max(1, int(threshold))
-    filled = {c: np.nan_to_num(v, nan=0.0) for c, v in values.items()}
-    hidden = {c: (v > 0) & (v < threshold) for c, v in filled.items()}
+    # a cell published as "<10" before counts as hidden, with a value just under the threshold
+    filled = {c: np.where(given[c], threshold - 1, np.nan_to_num(v, nan=0.0))
+              for c, v in values.items()}
+    hidden = {c: given[c] | ((v > 0) & (v < threshold)) for c, v in filled.items()}
     groups: list[Sequence[str]] = [()] if totals is True else list(totals or [])
     if groups or row_totals:
         _complementary(filled, hidden, out, groups, row_totals, threshold)
@@ -187,7 +201,7 @@ def publish(
     for c in cols:
         rounded = pd.Series(values[c], index=out.index).round().astype("Int64").astype(object)
         col = rounded.where(~hidden[c], label)
-        col[np.isnan(values[c])] = None
+        col[np.isnan(values[c]) & ~hidden[c]] = None
         out[c] = col.astype(object)
         for d in revealing_columns(c, out.columns):
             if d not in cols:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from nabij.cli.output import DREMPEL, NO_SUPPRESS, atlas_identity, command_output, privacy
 from nabij.cli.progress import console, steps
 from nabij.errors import InputError
 from nabij.privacy import DEFAULT_THRESHOLD
@@ -42,27 +43,27 @@ def _optional_fund(atlas, step):
 
 
 def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int =
-             DEFAULT_THRESHOLD, schaal: float = 1.0, fonds: bool = True) -> dict[str, Path]:
-    """Build atlas -> scenarios -> measures (-> fund, transport) -> report into ``out``."""
+             DEFAULT_THRESHOLD, schaal: float = 1.0, fonds: bool = True,
+             no_suppress: bool = False) -> dict[str, Path]:
+    """Build atlas -> scenarios -> measures (-> fund, transport) -> report into ``out``.
+
+    The whole folder is one output (:func:`nabij.io.output_folder`, kind ``demo``): it
+    replaces an earlier demo only when complete, so an interrupted run leaves the old one."""
     from nabij.atlas import build_atlas
-    from nabij.atlas.store import read_manifest
-    from nabij.measures import measure_all, write_measures
-    from nabij.report import load_measures, write_all
+    from nabij.measures import measure_all
     from nabij.scenarios import SCENARIOS, build_scenarios
 
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"--out {out} is een bestand; geef een map op")
-    out.mkdir(parents=True, exist_ok=True)
+    drempel = privacy(drempel, no_suppress)
+    if data is not None and not Path(data).is_dir():
+        raise InputError(f"datamap {data} bestaat niet; geef de map met open data op met --data")
     total = ATLAS_STEPS + 2 * len(SCENARIOS) + 10 + (2 if fonds else 0) + 4
     title = "Demo: echt Nederland" if data else "Demo: synthetisch land"
-    with steps(title, total) as step:
+    with steps(title, total) as step, command_output(out, "demo",
+                                                     no_suppress=no_suppress) as run:
         if data is not None:
             from nabij.sources.nl import import_nl
 
-            if not Path(data).is_dir():
-                raise InputError(f"datamap {data} bestaat niet; geef de map met open data op "
-                                 "met --data")
             bundle = import_nl(Path(data), progress=step)
         else:
             from nabij.sources.synthetic import synthetic_country
@@ -71,26 +72,38 @@ def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int
             bundle = synthetic_country(seed=seed, scale=schaal)
         atlas = build_atlas(bundle, progress=step)
         step("atlas opslaan")
-        atlas_dir = atlas.save(out / "atlas")
+        atlas_dir = atlas.save(run.path / "atlas")
+        run.atlas_checksum = atlas_identity(atlas_dir)
         divisions = build_scenarios(atlas, progress=lambda name: step(f"scenario {name}"))
         ms = measure_all(atlas, divisions, progress=lambda name: step(f"meten: {name}"))
-        step("maatstaven schrijven")
-        write_measures(ms, out / "maatstaven", drempel=drempel)
-        fund = transport = None
-        if fonds:
-            fund, transport = _optional_fund(atlas, step)
-            if fund is not None and hasattr(fund, "write"):
-                fund.write(out / "fonds")
-        step("rapport schrijven")
-        measures = load_measures(out / "maatstaven")
-        written = write_all(atlas, measures, out / "rapport.html", drempel,
-                            read_manifest(atlas_dir), fund=fund, transport=transport)
+        written = _write_results(run, atlas, ms, drempel, no_suppress, fonds, step)
         step("monitor schrijven")
         from nabij.cli.monitor import demo_monitor
 
-        written = {"monitor": demo_monitor(atlas, out / "monitor.html", data, drempel),
+        written = {"monitor": demo_monitor(atlas, run.path / "monitor.html", data, drempel),
                    **written}
-    return written
+    return {k: out / p.relative_to(run.path) for k, p in written.items()}
+
+
+def _write_results(run, atlas, ms, drempel: int, no_suppress: bool, fonds: bool, step
+                   ) -> dict[str, Path]:
+    from nabij.atlas.store import read_manifest
+    from nabij.measures import write_measures
+    from nabij.report import load_measures, write_all
+
+    step("maatstaven schrijven")
+    write_measures(ms, run.path / "maatstaven", drempel=drempel, suppress=not no_suppress,
+                   stamp={"run_id": run.run_id, "atlas_checksum": run.atlas_checksum})
+    fund = transport = None
+    if fonds:
+        fund, transport = _optional_fund(atlas, step)
+        if fund is not None and hasattr(fund, "write"):
+            fund.threshold, fund.suppress = drempel, not no_suppress
+            fund.write(run.path / "fonds")
+    step("rapport schrijven")
+    measures = load_measures(run.path / "maatstaven")
+    return write_all(atlas, measures, run.path / "rapport.html", drempel,
+                     read_manifest(run.path / "atlas"), fund=fund, transport=transport)
 
 
 def register(app: typer.Typer) -> None:
@@ -105,9 +118,8 @@ def register(app: typer.Typer) -> None:
                                  help="Map voor atlas, maatstaven, rapport en exports."),
         seed: int = typer.Option(2024, "--seed",
                                  help="Startwaarde van het synthetische land."),
-        drempel: int = typer.Option(DEFAULT_THRESHOLD, "--drempel", min=1,
-                                    help="Aantallen leerlingen onder deze drempel tonen als "
-                                         "'<drempel>'."),
+        drempel: int = DREMPEL,
+        no_suppress: bool = NO_SUPPRESS,
         schaal: float = typer.Option(1.0, "--schaal",
                                      help="Schaal van het synthetische land (1 = Nederland)."),
         zonder_fonds: bool = typer.Option(False, "--zonder-fonds",
@@ -119,7 +131,8 @@ def register(app: typer.Typer) -> None:
         synthetische land. Met --data gebeurt hetzelfde voor het echte Nederland.
         """
         t0 = time.perf_counter()
-        written = run_demo(out, data, seed, drempel, schaal, fonds=not zonder_fonds)
+        written = run_demo(out, data, seed, drempel, schaal, fonds=not zonder_fonds,
+                           no_suppress=no_suppress)
         secs = time.perf_counter() - t0
         for kind, path in written.items():
             console.print(f"{kind.upper():8} {path}")

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from nabij.cli.output import DREMPEL, NO_SUPPRESS, atlas_identity, command_output, privacy
 from nabij.cli.progress import console
 from nabij.defaults import FUND_REGIONS, FUND_UNITS
 from nabij.errors import InputError
@@ -111,9 +112,8 @@ def verdeel(
     besparing_vanaf: int = typer.Option(None, "--besparing-vanaf",
                                         help="Eerste jaar waarin de besparing meetelt "
                                         "(standaard het jaar na het startjaar)."),
-    drempel: int = typer.Option(DEFAULT_THRESHOLD, "--drempel",
-                                help="Privacydrempel: aantallen leerlingen hieronder worden "
-                                "getoond als '<drempel'."),
+    drempel: int = DREMPEL,
+    no_suppress: bool = NO_SUPPRESS,
 ) -> None:
     """Verdeel het fonds per regio en jaar; schrijf fondsen, bijdragen, verdeling, effect
     t.o.v. de basislijn, toelichting en gevoeligheid.
@@ -125,11 +125,15 @@ def verdeel(
     from nabij.atlas import Atlas
     from nabij.fund import load_definition
 
+    drempel = privacy(drempel, no_suppress)
     definition = load_definition(definitie)
     atlas = Atlas.load(atlas_dir)
     result = run_fund(definition, atlas, niveau, regio, huidig, besparing, besparing_vanaf,
                       drempel)
-    paths = result.write(out)
+    result.suppress = not no_suppress
+    with command_output(out, "fonds", atlas_checksum=atlas_identity(atlas_dir),
+                        no_suppress=no_suppress) as run:
+        paths = result.write(run.path)
     s = result.summary()
     t = Table(title=f"{definition.naam} — {s['fondsen']} fonds(en), per {s['niveau']} "
               "(landelijke som, € mln)")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
+from nabij.cli.output import command_output, privacy
 from nabij.cli.progress import console, steps
-from nabij.errors import InputError
+from nabij.errors import InputError, Problem
 
 
 def register(app: typer.Typer) -> None:
@@ -18,8 +19,10 @@ def register(app: typer.Typer) -> None:
         atlas_dir: Path = typer.Option(..., "--atlas", help="Map van een opgeslagen atlas."),
         measures_dir: Path = typer.Option(
             ..., "--measures", help="Map met maatstaven van 'nabij scenario compare'."),
-        out: Path = typer.Option(Path("rapport.html"), "--out", "-o",
-                                 help="HTML-bestand voor het rapport."),
+        out: Path = typer.Option(Path("rapport"), "--out", "-o",
+                                 help="Map voor het rapport (rapport.html, rapport.xlsx, "
+                                 "indelingen.geojson), of een HTML-bestandsnaam: dan komen de "
+                                 "exports ernaast."),
         drempel: int = typer.Option(None, "--drempel", min=1,
                                     help="Aantallen leerlingen onder deze drempel tonen als "
                                          "'<drempel>' (standaard: die van de maatstaven, 10)."),
@@ -32,17 +35,44 @@ def register(app: typer.Typer) -> None:
         from nabij.atlas.store import read_manifest
         from nabij.report import load_measures, write_all
 
-        if out.suffix.lower() not in (".html", ".htm"):
-            raise InputError(f"--out {out}: geef een bestandsnaam die eindigt op .html")
         with steps("Rapport maken", 3) as step:
             step("atlas laden")
             atlas = Atlas.load(atlas_dir)
             manifest = read_manifest(atlas_dir)
             step("maatstaven lezen")
             measures = load_measures(measures_dir)
+            check_belongs_together(measures, manifest, measures_dir, atlas_dir)
+            thr = privacy(drempel if drempel is not None else measures.drempel, False)
             step("rapport schrijven")
-            written = write_all(atlas, measures, out, drempel, manifest,
-                                exports=not geen_exports)
+            if out.suffix.lower() in (".html", ".htm"):
+                written = write_all(atlas, measures, out, thr, manifest,
+                                    exports=not geen_exports)
+                shown = out
+            else:
+                with command_output(out, "rapport",
+                                    atlas_checksum=manifest.get("checksum")) as run:
+                    tmp = write_all(atlas, measures, run.path / "rapport.html", thr, manifest,
+                                    exports=not geen_exports)
+                written = {k: out / p.name for k, p in tmp.items()}
+                shown = out / "rapport.html"
         for kind, path in written.items():
             console.print(f"{kind.upper():8} {path}")
-        console.print(f"Open het rapport in een browser: [bold]{out.resolve()}[/]")
+        console.print(f"Open het rapport in een browser: [bold]{shown.resolve()}[/]")
+
+
+def check_belongs_together(measures, manifest: dict, measures_dir: Path,
+                           atlas_dir: Path) -> None:
+    """Refuse measures of another atlas, and a measures folder that is incomplete or edited."""
+    from nabij.io.output import MANIFEST, output_problems
+
+    want = measures.stamp.get("atlas_checksum")
+    if want and want != manifest.get("checksum"):
+        raise InputError(f"de maatstaven in {measures_dir} horen bij een andere atlas dan "
+                         f"{atlas_dir}; maak ze opnieuw met 'nabij scenario compare --atlas "
+                         f"{atlas_dir}'")
+    if (Path(measures_dir) / MANIFEST).exists():
+        problems = output_problems(measures_dir)
+        if problems:
+            raise InputError(f"de maatstaven in {measures_dir} zijn onvolledig of gewijzigd "
+                             "(bestanden van verschillende runs?); maak ze opnieuw",
+                             [Problem(p) for p in problems])

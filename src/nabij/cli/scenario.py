@@ -9,6 +9,7 @@ from rich.table import Table
 
 from nabij.atlas import Atlas
 from nabij.atlas.distance import StraightLineDetour
+from nabij.cli.output import atlas_identity, command_output, privacy
 from nabij.cli.progress import console, steps
 from nabij.defaults import (
     DETOUR_FACTOR,
@@ -123,8 +124,7 @@ def compare_cmd(
     from nabij.measures.definitions import Params
     from nabij.scenarios import build_scenarios
 
-    if drempel < 1:
-        raise InputError("--drempel moet minstens 1 zijn")
+    drempel = privacy(drempel, no_suppress)
     if omrijfactor < 1:
         raise InputError("--omrijfactor moet minstens 1 zijn")
     names = _names(scenario)
@@ -138,7 +138,10 @@ def compare_cmd(
                          params=Params(small_region=fusie_drempel),
                          provisions=options.provisions, progress=step)
         step("wegschrijven")
-        write_measures(ms, out, drempel=drempel, suppress=not no_suppress)
+        with command_output(out, "maatstaven", atlas_checksum=atlas_identity(atlas_dir),
+                            no_suppress=no_suppress) as run:
+            write_measures(ms, run.path, drempel=drempel, suppress=not no_suppress,
+                           stamp={"run_id": run.run_id, "atlas_checksum": run.atlas_checksum})
     _show(ms, drempel if not no_suppress else 1)
     console.print(f"Metingen van {len(divisions)} indelingen geschreven naar [bold]{out}[/]")
 

@@ -7,17 +7,13 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from nabij.cli.output import DREMPEL, NO_SUPPRESS, atlas_identity, command_output, privacy
 from nabij.cli.progress import console
 from nabij.defaults import DETOUR_FACTOR
 from nabij.errors import InputError
-from nabij.privacy import DEFAULT_THRESHOLD
+from nabij.io.numbers import nl_euro, nl_km, nl_number
 
 app = typer.Typer(no_args_is_help=True, help="Leerlingenvervoer: kosten en wat-als-analyses.")
-
-
-def _nl(v: float, digits: int = 0) -> str:
-    s = f"{v:,.{digits}f}"
-    return s.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _params(drempel_km: list[str] | None, vast_aandeel: float, snelheid: float,
@@ -61,8 +57,6 @@ VAST_AANDEEL = typer.Option(0.35, "--vast-aandeel", help="Deel van de kosten per
 SNELHEID = typer.Option(30.0, "--snelheid", help="Gemiddelde reissnelheid (km/u).")
 OMRIJFACTOR = typer.Option(DETOUR_FACTOR, "--omrijfactor",
                            help="Reisafstand = hemelsbrede afstand x deze factor.")
-DREMPEL = typer.Option(DEFAULT_THRESHOLD, "--drempel",
-                       help="Privacydrempel voor aantallen leerlingen.")
 
 
 def _show(title: str, rows: list[tuple[str, str]], paths: list, out: Path) -> None:
@@ -85,6 +79,7 @@ def kosten(
     snelheid: float = SNELHEID,
     omrijfactor: float = OMRIJFACTOR,
     drempel: int = DREMPEL,
+    no_suppress: bool = NO_SUPPRESS,
 ) -> None:
     """Schat leerlingenvervoer naar SBO, SO en VSO per woongemeente (gemodelleerd).
 
@@ -95,19 +90,23 @@ def kosten(
     from nabij.cli.fonds import resolve_level
     from nabij.transport import transport_costs
 
+    drempel = privacy(drempel, no_suppress)
     params = _params(afstandsgrens, vast_aandeel, snelheid, omrijfactor)
     atlas = Atlas.load(atlas_dir)
     level = resolve_level(niveau, atlas) if niveau else None
     result = transport_costs(atlas, params, level=level, threshold=drempel)
-    paths = result.write(out)
-    t = result.totals
+    result.suppress = not no_suppress
+    with command_output(out, "vervoer", atlas_checksum=atlas_identity(atlas_dir),
+                        no_suppress=no_suppress) as run:
+        paths = result.write(run.path)
+    t = result.published_totals()
     _show("Leerlingenvervoer (gemodelleerd)", [
-        ("Leerlingen SBO/SO/VSO", _nl(t["leerlingen_sbo_so_vso"])),
-        ("Vervoerde leerlingen", _nl(t["vervoerde_leerlingen"])),
-        ("Kosten per jaar", "€ " + _nl(t["kosten"])),
-        ("Kosten per vervoerde leerling", "€ " + _nl(t["kosten_per_vervoerde"])),
-        ("Gemiddelde afstand (vervoerd)", _nl(t["gemiddelde_afstand_vervoerd_km"], 1) + " km"),
-        ("Leerlingkilometers per jaar", _nl(t["leerlingkm_per_jaar"])),
+        ("Leerlingen SBO/SO/VSO", nl_number(t["leerlingen_sbo_so_vso"])),
+        ("Vervoerde leerlingen", nl_number(t["vervoerde_leerlingen"])),
+        ("Kosten per jaar", nl_euro(t["kosten"])),
+        ("Kosten per vervoerde leerling", nl_euro(t["kosten_per_vervoerde"])),
+        ("Gemiddelde afstand (vervoerd)", nl_km(t["gemiddelde_afstand_vervoerd_km"])),
+        ("Leerlingkilometers per jaar", nl_number(t["leerlingkm_per_jaar"])),
     ], paths, out)
 
 
@@ -139,6 +138,7 @@ def watals(
     snelheid: float = SNELHEID,
     omrijfactor: float = OMRIJFACTOR,
     drempel: int = DREMPEL,
+    no_suppress: bool = NO_SUPPRESS,
 ) -> None:
     """Wat als er een thuisnabije voorziening bijkomt (of een locatie sluit)?
 
@@ -150,6 +150,7 @@ def watals(
     from nabij.cli.fonds import resolve_level
     from nabij.transport.whatif import Closure, Provision, parse_place, read_provisions, what_if
 
+    drempel = privacy(drempel, no_suppress)
     params = _params(afstandsgrens, vast_aandeel, snelheid, omrijfactor)
     if voorziening is None and plaats is None and not sluit:
         raise InputError("geef --voorziening FILE.csv, --plaats of --sluit op")
@@ -168,11 +169,14 @@ def watals(
     level = resolve_level(niveau, atlas) if niveau else None
     result = what_if(atlas, adds, closes, params=params, spare_share=ruimte, threshold=drempel,
                      level=level)
-    paths = result.write(out)
-    t = result.totals
+    result.suppress = not no_suppress
+    with command_output(out, "vervoer-watals", atlas_checksum=atlas_identity(atlas_dir),
+                        no_suppress=no_suppress) as run:
+        paths = result.write(run.path)
+    t = result.published_totals()
     _show("Wat-als leerlingenvervoer (gemodelleerd)", [
-        ("Leerlingen verplaatst", _nl(t["leerlingen_verplaatst"], 1)),
-        ("Leerlingkilometers per jaar bespaard", _nl(t["leerlingkm_bespaard"])),
-        ("Reisuren per jaar bespaard", _nl(t["reisuren_bespaard"])),
-        ("Kosten per jaar bespaard", "€ " + _nl(t["besparing"])),
+        ("Leerlingen verplaatst", nl_number(t["leerlingen_verplaatst"], 0)),
+        ("Leerlingkilometers per jaar bespaard", nl_number(t["leerlingkm_bespaard"])),
+        ("Reisuren per jaar bespaard", nl_number(t["reisuren_bespaard"])),
+        ("Kosten per jaar bespaard", nl_euro(t["besparing"])),
     ], paths, out)

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from nabij.errors import InputError, Problem
-from nabij.fileio import atomic_write, atomic_write_text
+from nabij.io.atomic import atomic_write_text
+from nabij.io.writers import write_csv
 from nabij.sectors import SECTOR_CODES, Sector
 from nabij.sectors import sector as sector_of
 
@@ -132,8 +133,7 @@ class Division:
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``pc4,regio,regio_naam`` atomically, with the recipe in a JSON sidecar."""
-        path = atomic_write(Path(path),
-                            lambda t: self.to_frame().to_csv(t, index=False, encoding="utf-8"))
+        path = write_csv(self.to_frame(), Path(path))
         recipe = {"naam": self.name, "sector": self.sector, "recept": dict(self.recipe)}
         atomic_write_text(path.with_suffix(".recept.json"),
                           json.dumps(recipe, indent=2, ensure_ascii=False, default=str))

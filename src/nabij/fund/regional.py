@@ -92,6 +92,8 @@ class FundResult:
     gewichten: pd.DataFrame
     notes: list[str]
     threshold: int = DEFAULT_THRESHOLD
+    suppress: bool = True
+    """False only with ``--no-suppress`` (outputs then say "niet voor publicatie")."""
 
     TABLES = ("jaren", "regios", "bronnen", "bijdragen", "gewichten", "verdeling", "effect",
               "toelichting", "factoren", "gevoeligheid")
@@ -140,7 +142,8 @@ class FundResult:
             keys = tuple(k for k in ("jaar", "gewicht") if k in df.columns)
             # region totals are published in 'regios', national totals in 'jaren'
             groups = [keys + ("regio",), keys] if "regio" in df.columns else [keys]
-            out[name] = publish(df, threshold=self.threshold, totals=groups)
+            out[name] = publish(df, threshold=self.threshold, totals=groups,
+                                suppress=self.suppress)
         return out
 
     def write(self, out: str | Path) -> list[Path]:

@@ -19,7 +19,10 @@ def _finite(value: object) -> float | None:
 
 
 def nl_number(value: object, decimals: int = 0, missing: str = "–") -> str:
-    """Dutch separators: ``nl_number(12345.678, 1) == "12.345,7"``; None/NaN -> ``missing``."""
+    """Dutch separators: ``nl_number(12345.678, 1) == "12.345,7"``; None/NaN -> ``missing``;
+    text (a suppressed count such as ``"<10"``) is returned as is."""
+    if isinstance(value, str):
+        return value
     v = _finite(value)
     if v is None:
         return missing

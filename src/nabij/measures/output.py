@@ -24,9 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nabij.fileio import atomic_write, atomic_write_text
+from nabij.io.atomic import atomic_write, atomic_write_text
+from nabij.io.cells import xlsx_safe_row, xlsx_text_only
+from nabij.io.writers import write_csv
 from nabij.measures.engine import MeasureSet
-from nabij.privacy import DEFAULT_THRESHOLD, count_columns, publish
+from nabij.privacy import DEFAULT_THRESHOLD, NOT_FOR_PUBLICATION, count_columns, publish
 from nabij.tables import COUNT_UNITS
 
 FORMAT = "nabij-measures"
@@ -41,7 +43,7 @@ NUMBER_FORMATS = {"leerlingen": "#,##0", "kinderen": "#,##0", "aantal": "#,##0.0
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> Path:
-    return atomic_write(path, lambda t: df.to_csv(t, index=False, encoding="utf-8"))
+    return write_csv(df, path)
 
 
 def _jsonable(x: object) -> object:
@@ -112,12 +114,15 @@ def write_measures(
     out: str | Path,
     drempel: int = DEFAULT_THRESHOLD,
     suppress: bool = True,
+    stamp: dict | None = None,
 ) -> Path:
-    """Write the whole output folder; returns its path."""
+    """Write the whole output folder; returns its path. ``stamp`` (``run_id``,
+    ``atlas_checksum``) ties the measures to the run and the stored atlas they came from."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     doc = to_json_dict(ms, drempel)
     doc["onderdrukt"] = bool(suppress)
+    doc.update(stamp or {})
     atomic_write_text(out / INTERNAL / "measures.json",
                       json.dumps(doc, ensure_ascii=False, indent=1))
     atomic_write_text(out / INTERNAL / "LEESMIJ.txt", INTERNAL_NOTE)
@@ -173,7 +178,7 @@ class _Book:
             c = WriteOnlyCell(ws, value=n)
             c.font = self.bold
             c.alignment = self.wrap
-            cells.append(c)
+            cells.append(xlsx_text_only(c))
         ws.append(cells)
 
     @staticmethod
@@ -209,7 +214,7 @@ class _Book:
                 hide = (v is not None and self.suppress and dd["eenheid"] in COUNT_UNITS
                         and 0 < v < self.drempel)
                 row.append(self.label if hide else self.cell(ws, v, fmt))
-            ws.append(row)
+            ws.append(xlsx_safe_row(ws, row))
 
     def definitions(self, ms: MeasureSet) -> None:
         wd = self.wb.create_sheet("Definities")
@@ -219,8 +224,9 @@ class _Book:
         self.header(wd, ["Sleutel", "Maat", "Definitie", "Eenheid", "Beter", "Gemodelleerd",
                          "Familie", "Niveau"])
         for key, dd in ms.definition_dicts().items():
-            wd.append([key, dd["label"], dd["definitie"], dd["eenheid"], dd["beter"] or "",
-                       "ja" if dd["gemodelleerd"] else "nee", dd["familie"], dd["niveau"]])
+            wd.append(xlsx_safe_row(wd, [key, dd["label"], dd["definitie"], dd["eenheid"],
+                                         dd["beter"] or "", "ja" if dd["gemodelleerd"] else "nee",
+                                         dd["familie"], dd["niveau"]]))
 
     def regions(self, ms: MeasureSet) -> None:
         from openpyxl.utils import get_column_letter
@@ -244,7 +250,8 @@ class _Book:
             self.header(wr, ["Regio", "Naam"] + [ms.definitions[c].label if c in ms.definitions
                                                  else c for c in cols[2:]])
             for rec in df.itertuples(index=False):
-                wr.append([self.cell(wr, _cell(v), f) for v, f in zip(rec, fmts, strict=True)])
+                wr.append(xlsx_safe_row(wr, [self.cell(wr, _cell(v), f)
+                                             for v, f in zip(rec, fmts, strict=True)]))
 
     def about(self, ms: MeasureSet) -> None:
         wa = self.wb.create_sheet("Over")
@@ -260,8 +267,9 @@ class _Book:
             ["Leerlingen per school", "(deels) gemodelleerd" if ms.modelled["scholen"]
              else "waargenomen"],
             ["Afstandsmodel", ms.params.distance_text],
+            *([["LET OP", NOT_FOR_PUBLICATION]] if not self.suppress else []),
         ):
-            wa.append(row)
+            wa.append(xlsx_safe_row(wa, row))
 
 
 def _cell(v: object) -> object:

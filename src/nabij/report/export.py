@@ -16,7 +16,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from nabij.fileio import atomic_write, atomic_write_text
+from nabij.io.atomic import atomic_write, atomic_write_text
+from nabij.io.cells import xlsx_safe_row, xlsx_text_only
+from nabij.io.labels import provenance_label
 from nabij.privacy import is_suppressed, suppress_label
 from nabij.report import content
 from nabij.report.content import Cell, Table
@@ -65,7 +67,7 @@ def _write_table(ws, headers: Sequence[str], rows: Sequence[Sequence[object]],
         c = WriteOnlyCell(ws, value=h)
         c.font, c.fill = BOLD, HEADER_FILL
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        head.append(c)
+        head.append(xlsx_text_only(c))
     ws.append(head)
     col_fmt = [NUMBER_FORMATS.get((units[j] if j < len(units) else "") or "")
                for j in range(len(headers))]
@@ -85,7 +87,7 @@ def _write_table(ws, headers: Sequence[str], rows: Sequence[Sequence[object]],
                 out.append(c)
             else:
                 out.append(v)
-        ws.append(out)
+        ws.append(xlsx_safe_row(ws, out))
 
 
 def _plain(v: object) -> object:
@@ -209,8 +211,7 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
     rows = []
     for table, p in prov.items():
         p = p if isinstance(p, dict) else {"status": p}
-        rows.append([table, {"observed": "waargenomen", "modelled": "gemodelleerd",
-                             "mixed": "gemengd"}.get(p.get("status"), p.get("status")),
+        rows.append([table, provenance_label(p.get("status")),
                      p.get("source") or "", " | ".join(map(str, p.get("notes") or []))])
     rows.append(["(privacy)", "", "", f"Aantallen onder {threshold} leerlingen zijn vervangen "
                  f"door '{suppress_label(threshold)}'."])

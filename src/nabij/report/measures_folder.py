@@ -67,6 +67,8 @@ class Measures:
     flows_modelled: bool | None = None
     references: dict[str, dict] = field(default_factory=dict)
     """Sector -> {"naam", "summary"}: e.g. the status quo PO and VO together for PO+VO."""
+    stamp: dict = field(default_factory=dict)
+    """``run_id``, ``atlas_checksum`` and ``onderdrukt`` of the run that wrote the measures."""
 
     def definition(self, key: str) -> dict:
         """The definition of a measure, with a fallback label when it is undocumented."""
@@ -159,4 +161,5 @@ def load_measures(path: str | Path, tables: bool = True) -> Measures:
         parameters=dict(data.get("parameters") or {}),
         flows_modelled=data.get("stromen_gemodelleerd"),
         references={str(k): dict(v) for k, v in (data.get("referenties") or {}).items()},
+        stamp={k: data[k] for k in ("run_id", "atlas_checksum", "onderdrukt") if k in data},
     )

@@ -111,7 +111,9 @@ PC4_ORDER = ("Noord-Holland", "Zuid-Holland", "Utrecht", "Zeeland", "Noord-Braba
 def synthetic_country(seed: int = 2024, scale: float = 1.0) -> TableBundle:
     """A deterministic synthetic Netherlands (see the module docstring) as a TableBundle."""
     if not 0.05 <= scale <= 20:
-        raise ValueError(f"schaal moet tussen 0,05 en 20 liggen (gekregen: {scale})")
+        from nabij.errors import InputError
+
+        raise InputError(f"--schaal {scale}: de schaal moet tussen 0,05 en 20 liggen")
     rng = np.random.default_rng([int(seed) % 2**63, int(round(scale * 1000))])
     land = _land(rng, scale)
     people = _people(rng, land, scale)

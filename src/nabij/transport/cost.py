@@ -168,6 +168,7 @@ class TransportResult:
     notes: list[str]
     per_regio: pd.DataFrame | None = None
     threshold: int = DEFAULT_THRESHOLD
+    suppress: bool = True
 
     def published(self) -> dict[str, pd.DataFrame]:
         """Every table as published, through :func:`nabij.privacy.publish` (counts below the
@@ -178,13 +179,13 @@ class TransportResult:
             df = getattr(self, name)
             if df is None:
                 continue
-            out[name] = publish(df, threshold=self.threshold)
-        out["totaal"] = published_totals(self.totals, self.threshold)
+            out[name] = publish(df, threshold=self.threshold, suppress=self.suppress)
+        out["totaal"] = published_totals(self.totals, self.threshold, self.suppress)
         return out
 
     def published_totals(self) -> dict:
         """The headline totals as published (counts below the threshold hidden)."""
-        return publish_values(self.totals, self.threshold)
+        return publish_values(self.totals, self.threshold, suppress=self.suppress)
 
     def write(self, out: str | Path) -> list[Path]:
         return export.write_tables(

@@ -113,6 +113,7 @@ class WhatIfResult:
     provisions: tuple[Provision, ...] = field(default_factory=tuple)
     closures: tuple[Closure, ...] = field(default_factory=tuple)
     per_regio: pd.DataFrame | None = None
+    suppress: bool = True
 
     def savings(self) -> pd.Series:
         """Positive yearly savings (EUR) per home gemeente."""
@@ -122,23 +123,25 @@ class WhatIfResult:
     def published(self) -> dict[str, pd.DataFrame]:
         """Every table as published, through :func:`nabij.privacy.publish`: counts below the
         threshold hidden, with complementary cells against the totals they add up to."""
-        thr = self.threshold
+        thr, sup = self.threshold, self.suppress
         moved_sum = ("vervoerd_voor", "vervoerd_na", "leerlingen_verplaatst")
         out = {
-            "per_gemeente": publish(self.per_gemeente, threshold=thr, row_totals=[moved_sum]),
-            "voorzieningen": publish(self.per_voorziening, threshold=thr),
+            "per_gemeente": publish(self.per_gemeente, threshold=thr, row_totals=[moved_sum],
+                                    suppress=sup),
+            "voorzieningen": publish(self.per_voorziening, threshold=thr, suppress=sup),
             "verplaatsingen": publish(self.verplaatsingen, ["leerlingen"], thr,
-                                      totals=[(), ("gemeente",), ("naar",)]),
-            "totaal": published_totals(self.totals, thr),
+                                      totals=[(), ("gemeente",), ("naar",)], suppress=sup),
+            "totaal": published_totals(self.totals, thr, sup),
         }
         if self.per_regio is not None:
             out["per_regio"] = publish(self.per_regio, threshold=thr,
-                                       row_totals=[("vervoerd_voor", "vervoerd_na")])
+                                       row_totals=[("vervoerd_voor", "vervoerd_na")],
+                                       suppress=sup)
         return out
 
     def published_totals(self) -> dict:
         """The headline totals as published (counts below the threshold hidden)."""
-        return publish_values(self.totals, self.threshold)
+        return publish_values(self.totals, self.threshold, suppress=self.suppress)
 
     def write(self, out: str | Path) -> list[Path]:
         paths = export.write_tables(
