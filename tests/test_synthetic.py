@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from nabij.atlas import build_atlas
 from nabij.atlas.adjacency import gemeente_adjacency
+from nabij.errors import InputError
 from nabij.sources.synthetic import synthetic_country
 from nabij.tables import NL_LAT, NL_LON, SCHOOL_TYPES, TABLES, TableBundle
 from nabij.validation import check_integrity, coerce_table
@@ -79,7 +80,7 @@ def test_other_seed_gives_another_country(small: TableBundle) -> None:
 
 
 def test_scale_out_of_range_is_refused() -> None:
-    with pytest.raises(ValueError, match="schaal"):
+    with pytest.raises(InputError, match="schaal"):
         synthetic_country(1, 0.0)
 
 

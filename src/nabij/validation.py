@@ -240,6 +240,15 @@ def check_integrity(
                 f"postcode {pc4.iloc[r - off]} heeft geen SWV in "
                 f"{origin.get('indeling', 'indeling.csv')}",
                 origin.get("pc4", "pc4.csv"), r, "pc4"))
+    if "swv" in tables:
+        swv = tables["swv"]
+        off = row_offset.get("swv", 2)
+        prefix = swv["swv"].astype(str).str[:2]
+        for r in _rows((prefix != swv["sector"].astype(str)).to_numpy(), off):
+            problems.append(Problem(
+                f"SWV-code {swv['swv'].iloc[r - off]} hoort bij sector {prefix.iloc[r - off]}, "
+                f"maar de kolom sector zegt {swv['sector'].iloc[r - off]}",
+                origin.get("swv", "swv.csv"), r, "sector"))
     if "swv" in tables and "indeling" in tables:
         sector = dict(zip(tables["swv"]["swv"], tables["swv"]["sector"], strict=False))
         ind = tables["indeling"]

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import sys
 
-import typer
+
+def _interrupted_while_starting(signum, frame) -> None:  # noqa: ARG001
+    """Ctrl-C/SIGTERM before the commands run: nothing was written yet."""
+    sys.stderr.write("Fout: afgebroken; er is niets geschreven.\n")
+    raise SystemExit(130)
+
+
+if os.path.basename(sys.argv[0]) in ("nabij", "__main__.py"):  # the entry point, not a test
+    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    signal.signal(signal.SIGTERM, _interrupted_while_starting)
+
+import typer  # noqa: E402
 
 app = typer.Typer(
     name="nabij",

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import signal
@@ -22,6 +21,7 @@ from pathlib import Path
 import typer
 
 from nabij.errors import NabijError
+from nabij.io.oserrors import os_reason
 
 EXIT_USAGE = 2
 EXIT_ERROR = 1
@@ -118,22 +118,9 @@ def _print_error(message: str, hint: str = "") -> None:
         err.print(hint, highlight=False, markup=False)
 
 
-_OS_ERRORS = {
-    errno.ENOSPC: "de schijf is vol",
-    errno.EDQUOT: "de schijfquota is op",
-    errno.EROFS: "de map staat alleen-lezen",
-    errno.EACCES: "geen toegang (rechten)",
-    errno.EPERM: "geen toestemming (rechten)",
-    errno.ENOENT: "bestand of map bestaat niet",
-    errno.EISDIR: "is een map, geen bestand",
-    errno.ENOTDIR: "is een bestand, geen map",
-    errno.ENAMETOOLONG: "naam te lang",
-}
-
-
 def os_message(e: OSError) -> str:
     """A Dutch line for a refused file operation: what and where."""
-    what = _OS_ERRORS.get(e.errno or 0, f"bestandsfout ({e.strerror or e})")
+    what = os_reason(e)
     where = e.filename or ""
     if isinstance(where, bytes):
         where = where.decode(errors="replace")
@@ -172,6 +159,7 @@ def run(app: typer.Typer, args: list[str] | None = None) -> int:
     """Run the app and map every outcome to an exit code (see the module docstring)."""
     from typer._click import exceptions as ce
 
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         rv = app(args=args, standalone_mode=False)

@@ -54,6 +54,7 @@ from types import MappingProxyType
 from nabij.defaults import FUND_DESIGN_YEAR, FUND_FULL_EFFECT_YEAR
 from nabij.errors import InputError, Problem
 from nabij.fund.factors import FACTORS
+from nabij.io.oserrors import os_reason
 
 SOURCE_KINDS = ("onderwijs", "jeugdhulp", "kinderopvang", "vervoersbesparing", "vervoer",
                 "overig")
@@ -354,7 +355,7 @@ def load_definition(path: str | Path) -> FundDefinition:
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise InputError(f"fondsdefinitie {path} kan niet gelezen worden: {e.strerror}") from e
+        raise InputError(f"fondsdefinitie {path} kan niet gelezen worden: {os_reason(e)}") from e
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -367,8 +368,10 @@ def parse_definition(text: str, path: Path | None = None) -> FundDefinition:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
+        from nabij.io.toml import toml_problem
+
         raise InputError("Fondsdefinitie is geen geldige TOML",
-                         [Problem(str(e), str(path) if path else None)]) from e
+                         [toml_problem(e, str(path) if path else None)]) from e
     c = _Checker(path, text)
     c.table(data, (), _TOP)
     fonds = c.table(data.get("fonds", {}), ("fonds",), _FONDS)
@@ -506,9 +509,10 @@ def read_code_amounts(file: Path, code_column: str) -> list[tuple[int, str, Deci
     try:
         text = file.read_text(encoding="utf-8-sig")
     except OSError as e:
-        return [(0, "", Decimal(0), f"bestand kan niet gelezen worden: {e.strerror}")]
+        return [(None, "", Decimal(0), f"bestand kan niet gelezen worden: "  # type: ignore[list-item]
+                 f"{os_reason(e)}")]
     except UnicodeDecodeError:
-        return [(0, "", Decimal(0), "bestand is geen UTF-8-tekst")]
+        return [(None, "", Decimal(0), "bestand is geen UTF-8-tekst")]  # type: ignore[list-item]
     lines = text.splitlines()
     if not lines:
         return []

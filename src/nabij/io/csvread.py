@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from nabij.errors import InputError, Problem
+from nabij.io.oserrors import os_reason
 
 MAX_CSV_BYTES = 25 * 1024 * 1024
 """Largest user CSV nabij reads (bytes); larger files are refused at the start."""
@@ -48,12 +49,8 @@ def read_user_bytes(path: Path, name: str | None = None) -> tuple[bytes | None, 
                 f"{_limit() / 1e6:.0f} MB). Splits het bestand of verklein het (bijvoorbeeld "
                 "per regio of zonder lege kolommen)", name)]
         return path.read_bytes(), []
-    except IsADirectoryError:
-        return None, [Problem("is een map, geen bestand", name)]
-    except FileNotFoundError:
-        return None, [Problem("bestand bestaat niet", name)]
     except OSError as e:
-        return None, [Problem(f"kan bestand niet lezen ({e.strerror or e})", name)]
+        return None, [Problem(f"kan bestand niet lezen: {os_reason(e)}", name)]
 
 
 def decode(data: bytes, file: str, problems: list[Problem]) -> str | None:

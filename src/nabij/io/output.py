@@ -33,6 +33,7 @@ from pathlib import Path
 
 from nabij.errors import NabijError
 from nabij.io.atomic import public_mode
+from nabij.io.oserrors import os_reason
 
 MANIFEST = "nabij-uitvoer.json"
 FORMAT = "nabij-uitvoer"
@@ -278,7 +279,7 @@ def output_folder(dest: str | Path, kind: str, *, atlas_checksum: str | None = N
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"kan map {dest.parent} niet maken: {e.strerror}") from e
+        raise OutputError(f"kan map {dest.parent} niet maken: {os_reason(e)}") from e
     if not os.access(dest.parent, os.W_OK | os.X_OK):
         raise OutputError(f"geen schrijfrechten in {dest.parent}")
     lock = _Lock(dest)

@@ -49,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from nabij.errors import InputError, Problem
+from nabij.io.oserrors import os_reason
 from nabij.tables import TABLES
 
 MAX_PROBLEMS = 50
@@ -140,7 +141,7 @@ def _duo_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as e:
         raise InputError(f"Kan {path} niet lezen",
-                         [Problem(f"kan bestand niet lezen ({e.strerror or e})", name)]) from e
+                         [Problem(f"kan bestand niet lezen: {os_reason(e)}", name)]) from e
     if data.startswith(b"PK\x03\x04"):
         raise InputError(f"{name} is geen CSV", [Problem(
             "dit is een Excel-werkmap of zip-bestand; download de CSV-versie bij DUO", name)])

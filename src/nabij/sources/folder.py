@@ -34,6 +34,7 @@ from nabij.io.atomic import atomic_write_text
 from nabij.io.cells import csv_safe
 from nabij.io.csvread import SAVE_AS_UTF8, decode, parse, read_user_bytes
 from nabij.io.labels import PROVENANCE_LABELS
+from nabij.io.oserrors import os_reason
 from nabij.tables import NL_LAT, NL_LON, TABLE_ORDER, TABLES, TableBundle, TableSpec
 
 CONFIG_FILE = "atlas.toml"
@@ -353,7 +354,7 @@ def _load_toml(file: Path, problems: list[Problem]) -> dict | None:
             f"geen geldige TOML{where}; schrijf regels als naam = \"Mijn regio\" en "
             f"referentiejaar = 2024", name, int(m.group(1)) if m else None))
     except OSError as e:
-        problems.append(Problem(f"kan bestand niet lezen ({e.strerror or e})", name))
+        problems.append(Problem(f"kan bestand niet lezen: {os_reason(e)}", name))
     return None
 
 
@@ -465,7 +466,7 @@ def read_geometry(file: Path, problems: list[Problem]) -> dict | None:
                                 e.lineno))
         return None
     except OSError as e:
-        problems.append(Problem(f"kan bestand niet lezen ({e.strerror or e})", name))
+        problems.append(Problem(f"kan bestand niet lezen: {os_reason(e)}", name))
         return None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" \
             or not isinstance(data.get("features"), list):

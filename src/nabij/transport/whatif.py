@@ -37,6 +37,7 @@ import pandas as pd
 
 from nabij.errors import InputError, Problem
 from nabij.fund import export
+from nabij.io.oserrors import os_reason
 from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values, published_totals
 from nabij.tables import NL_LAT, NL_LON, clusters_of
 from nabij.transport.cost import (
@@ -184,7 +185,7 @@ def read_provisions(path: str | Path, atlas) -> tuple[list[Provision], list[Clos
         text = path.read_text(encoding="utf-8-sig")
     except OSError as e:
         raise InputError(f"voorzieningenbestand {path} kan niet gelezen worden: "
-                         f"{e.strerror}") from e
+                         f"{os_reason(e)}") from e
     lines = text.splitlines()
     if not lines:
         raise InputError(f"voorzieningenbestand {path} is leeg")
