@@ -197,6 +197,34 @@ def _check_key(spec: TableSpec, df: pd.DataFrame, file: str, row_offset: int) ->
     return problems
 
 
+def _swv_sector_problems(swv: pd.DataFrame, file: str, off: int) -> list[Problem]:
+    """An SWV whose code (``PO 27-07``) contradicts its declared sector."""
+    prefix = swv["swv"].astype(str).str[:2]
+    return [Problem(f"SWV-code {swv['swv'].iloc[r - off]} hoort bij sector "
+                    f"{prefix.iloc[r - off]}, maar de kolom sector zegt "
+                    f"{swv['sector'].iloc[r - off]}", file, r, "sector")
+            for r in _rows((prefix != swv["sector"].astype(str)).to_numpy(), off)]
+
+
+def _reference_problems(name: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame],
+                        origin: dict[str, str], off: int) -> list[Problem]:
+    """Values of ``df`` that refer to a row missing in another table."""
+    spec = TABLES[name]
+    file = origin.get(name, spec.file)
+    problems = []
+    for col, (ref_table, ref_col) in spec.references.items():
+        if col not in df.columns or ref_table not in tables:
+            continue
+        known = pd.Index(tables[ref_table][ref_col].dropna().unique())
+        vals = df[col]
+        bad = (~vals.isin(known) & vals.notna()).to_numpy()
+        for r in _rows(bad, off):
+            problems.append(Problem(
+                f"'{vals.iloc[r - off]}' komt niet voor in {origin.get(ref_table, ref_table)} "
+                f"(kolom '{ref_col}')", file, r, col))
+    return problems
+
+
 def check_integrity(
     tables: dict[str, pd.DataFrame],
     origin: dict[str, str] | None = None,
@@ -215,21 +243,8 @@ def check_integrity(
         if spec.required and name not in tables:
             problems.append(Problem(f"tabel '{name}' ontbreekt", origin.get(name, spec.file)))
     for name, df in tables.items():
-        spec = TABLES.get(name)
-        if spec is None:
-            continue
-        file = origin.get(name, spec.file)
-        off = row_offset.get(name, 2)
-        for col, (ref_table, ref_col) in spec.references.items():
-            if col not in df.columns or ref_table not in tables:
-                continue
-            known = pd.Index(tables[ref_table][ref_col].dropna().unique())
-            vals = df[col]
-            bad = (~vals.isin(known) & vals.notna()).to_numpy()
-            for r in _rows(bad, off):
-                problems.append(Problem(
-                    f"'{vals.iloc[r - off]}' komt niet voor in {origin.get(ref_table, ref_table)} "
-                    f"(kolom '{ref_col}')", file, r, col))
+        if name in TABLES:
+            problems += _reference_problems(name, df, tables, origin, row_offset.get(name, 2))
     if "pc4" in tables and "indeling" in tables:
         pc4 = tables["pc4"]["pc4"]
         seen = pd.Index(tables["indeling"]["pc4"])
@@ -241,14 +256,8 @@ def check_integrity(
                 f"{origin.get('indeling', 'indeling.csv')}",
                 origin.get("pc4", "pc4.csv"), r, "pc4"))
     if "swv" in tables:
-        swv = tables["swv"]
-        off = row_offset.get("swv", 2)
-        prefix = swv["swv"].astype(str).str[:2]
-        for r in _rows((prefix != swv["sector"].astype(str)).to_numpy(), off):
-            problems.append(Problem(
-                f"SWV-code {swv['swv'].iloc[r - off]} hoort bij sector {prefix.iloc[r - off]}, "
-                f"maar de kolom sector zegt {swv['sector'].iloc[r - off]}",
-                origin.get("swv", "swv.csv"), r, "sector"))
+        problems += _swv_sector_problems(tables["swv"], origin.get("swv", "swv.csv"),
+                                         row_offset.get("swv", 2))
     if "swv" in tables and "indeling" in tables:
         sector = dict(zip(tables["swv"]["swv"], tables["swv"]["sector"], strict=False))
         ind = tables["indeling"]
