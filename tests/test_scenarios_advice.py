@@ -204,3 +204,13 @@ def test_s3_reports_range_under_cluster_assumptions(synthetic_atlas):
         assert "3 en 4" in d.recipe["aanname_clusters"]
         # one cluster only can never need fewer merges than both
         assert all(r["regios"] <= d.n_regions for r in rows[1:])
+
+
+@pytest.mark.realdata
+def test_real_congruence_with_rmc_regions(real_atlas):
+    from nabij.measures import measure_all
+
+    assert real_atlas.gemeenten["rmc"].nunique() == 39  # regioatlas 2016, carried to 2024
+    ms = measure_all(real_atlas, build_scenario(real_atlas, "s2"))
+    for d in ms.divisions:
+        assert 0.5 < d.summary["congruentie_rmc"] < 1 and d.summary["congruentie"] == 1

@@ -127,6 +127,8 @@ TABLES: dict[str, TableSpec] = {
                 Column("naam", "str", "name"),
                 Column("provincie", "str", "province name"),
                 Column("jeugdregio", "str", "jeugdregio code, e.g. JZ13", pattern=JZ),
+                Column("rmc", "str", "RMC region name (regioatlas 2016), optional",
+                       required=False, nullable=True),
                 Column("inwoners", "int", "inhabitants", min=0, max=25_000_000),
                 Column("inwoners_0_14", "int", "inhabitants aged 0-14", min=0, max=5_000_000),
                 Column("lat", "float", "centroid latitude (WGS84)", min=NL_LAT[0], max=NL_LAT[1]),

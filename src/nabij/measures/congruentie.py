@@ -1,4 +1,5 @@
-"""Measure family 6 — congruentie with the jeugdzorgregio's.
+"""Measure family 6 — congruentie with the jeugdzorgregio's and (when the atlas has them)
+the RMC regions.
 
 Includes an adjusted Rand index (Hubert & Arabie 1985) between two labelings, implemented on
 a contingency table so that no machine-learning dependency is needed.
@@ -60,6 +61,14 @@ def definitions(p: Params) -> dict[str, Definition]:
         "jeugdregios_gesplitst": Definition(
             "Gesplitste jeugdregio's", "Aantal jeugdzorgregio's waarvan de postcodegebieden "
             "over meer dan één regio verdeeld zijn.", "aantal", "lager"),
+        "congruentie_rmc": Definition(
+            "Congruentie met RMC-regio", "Aandeel van alle leerlingen (naar woonpostcode) dat "
+            "woont in de dominante RMC-regio van zijn regio (RMC-regio's uit de regioatlas "
+            "2016, doorgezet naar de gemeenten van nu); leeg als de atlas geen RMC-regio's "
+            "heeft.", "aandeel", "hoger", FLOWS),
+        "ari_rmc": Definition(
+            "Overeenkomst met RMC-regio's (ARI)", "Adjusted Rand index tussen de indeling en "
+            "de RMC-regio's, over de postcodegebieden.", "index", "hoger"),
         "jeugdregio_dominant": Definition(
             "Dominante jeugdregio", "Jeugdregio waarin de meeste leerlingen van de regio "
             "wonen.", "tekst", niveau="regio"),
@@ -89,4 +98,11 @@ def measure(v: DivisionView, p: Params) -> Part:
         "ari_jeugdregio": num(adjusted_rand_index(v.rid, ctx.jz_id)),
         "jeugdregios_gesplitst": int((split > 1).sum()),
     }
+    if ctx.rmc_id is not None:
+        nr = len(ctx.rmcs)
+        rt = np.bincount(v.rid.astype(np.int64) * nr + ctx.rmc_id, weights=w,
+                         minlength=v.R * nr).reshape(v.R, nr)
+        part.summary["congruentie_rmc"] = (num(rt.max(axis=1).sum() / rt.sum())
+                                           if rt.sum() > 0 else None)
+        part.summary["ari_rmc"] = num(adjusted_rand_index(v.rid, ctx.rmc_id))
     return part

@@ -37,6 +37,18 @@ def _compact(codes: np.ndarray, index: pd.Index) -> tuple[np.ndarray, pd.Index]:
     return ids, pd.Index(names[used])
 
 
+def _rmc_ids(atlas: Atlas) -> tuple[np.ndarray | None, pd.Index]:
+    """RMC region id per PC4 (None when the atlas has no RMC regions)."""
+    gem = atlas.gemeenten
+    if "rmc" not in gem.columns or gem["rmc"].isna().all():
+        return None, pd.Index([])
+    of_gem = dict(zip(gem["gemeente"].astype(str), gem["rmc"].astype("string").fillna(
+        "onbekend"), strict=True))
+    names = atlas.pc4["gemeente"].astype(str).map(of_gem).fillna("onbekend").to_numpy()
+    index = pd.Index(sorted(set(names)), name="rmc")
+    return index.get_indexer(names), index
+
+
 @dataclass
 class MeasureContext:
     """One measuring run on an atlas: its index plus distance model and provisions."""
@@ -56,6 +68,7 @@ class MeasureContext:
             ix.gem_of_pc4, ix.gemeenten))
         self.jz_id, self.jeugdregios = ix.memo("jz_id", lambda: _compact(
             ix.jz_of_pc4, ix.jeugdregios))
+        self.rmc_id, self.rmcs = ix.memo("rmc_id", lambda: _rmc_ids(a))
         pc4 = a.pc4
         self.covariates = ix.memo("covariates", lambda: {
             c: pd.to_numeric(pc4[c], errors="coerce").to_numpy(float)

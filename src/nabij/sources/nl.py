@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from nabij.sources import cbs, geo, regeling, schools_nl
+from nabij.sources import cbs, geo, regeling, rmc, schools_nl
 from nabij.sources.nl_files import bad_file, require_dir
 from nabij.tables import TABLES, TableBundle
 
@@ -79,6 +79,11 @@ def import_nl(data_dir: Path, progress: Callable[[str], None] | None = None) -> 
     gm_jr = geo.overlap_jeugdregio(polygons, jr_polygons)
     gemeenten = gemeenten.merge(geo.centroids(polygons), on="gemeente", how="left")
     gemeenten["jeugdregio"] = gemeenten["gemeente"].map(gm_jr)
+    rmc_map = rmc.read_rmc(data_dir, pd.Index(gemeenten["gemeente"].astype(str)))
+    if rmc_map is not None:
+        gemeenten["rmc"] = gemeenten["gemeente"].astype(str).map(rmc_map)
+        notes.add("gemeenten", "RMC-regio's uit de regioatlas (maart 2016), met de CBS-fusies "
+                  "en -splitsingen doorgezet naar de gemeenten van 2024.")
     _notes_gemeenten(notes, gemeenten, jeugdregios)
 
     step("postcodegebieden lezen (CBS 2024, geonames)")
