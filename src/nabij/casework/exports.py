@@ -146,9 +146,27 @@ def write_return(ret: Return, out: str | Path) -> Path:
 
 
 def _xlsx(ret: Return, path: Path | io.BytesIO) -> None:
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        pd.DataFrame({"uitleg": [ret.title, *ret.notes]}).to_excel(
-            xw, sheet_name="uitleg", index=False)
-        ret.table.to_excel(xw, sheet_name=ret.name[:31], index=False)
-        ret.totals.to_excel(xw, sheet_name="totaal", index=False)
-        xw.sheets["uitleg"].column_dimensions["A"].width = 120
+    """Sheets uitleg, the return and its totals; a write-only workbook (fast), text cells
+    as text (never a formula)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("uitleg")
+    ws.column_dimensions["A"].width = 120
+    ws.append(["uitleg"])
+    for line in (ret.title, *ret.notes):
+        ws.append([_text_cell(ws, line, WriteOnlyCell)])
+    for name, df in ((ret.name[:31], ret.table), ("totaal", ret.totals)):
+        ws = wb.create_sheet(name)
+        ws.append([str(c) for c in df.columns])
+        for row in df.itertuples(index=False):
+            ws.append([_text_cell(ws, v, WriteOnlyCell) if isinstance(v, str) else
+                       (None if pd.isna(v) else int(v)) for v in row])
+    wb.save(path)
+
+
+def _text_cell(ws, value: str, cell_type):
+    cell = cell_type(ws, value=value)
+    cell.data_type = "s"  # a text starting with "=" stays text
+    return cell

@@ -218,3 +218,31 @@ def beheer_inspectie(
     from nabij.web.casus.returns import inspectie
 
     _write_return(inspectie(_regions(regio, indeling), period, drempel), doel)
+
+
+@beheer.command("monitorregister")
+def beheer_monitorregister(
+    doel: Path = typer.Option(..., "--out", help="Doelbestand (.csv) voor nabij monitor "
+                              "rapport --register."),
+    jaren: int = typer.Option(3, "--jaren", min=1, max=20, help="Aantal schooljaren terug."),
+    regio: str = typer.Option("", "--regio", help="Regiocode (leeg: alle regio's met zaken)."),
+    indeling: str = typer.Option("", "--indeling", help="Naam van de indeling."),
+) -> None:
+    """Registerbestand voor de monitor (thuiszitters en vrijstellingen per gemeente en
+    halfjaar). Intern bestand met kleine aantallen: niet publiceren; de monitor schermt af."""
+    from nabij.casework.periods import SchoolYear
+    from nabij.fileio import atomic_write_text
+
+    if doel.suffix.lower() != ".csv":
+        raise InputError(f"{doel}: het registerbestand is een .csv-bestand")
+    _setup()
+    from nabij.web.casus.clock import today
+    from nabij.web.casus.returns import monitor_register
+
+    day = today()
+    first = SchoolYear.of(day).start.year - jaren + 1
+    rows = monitor_register(_regions(regio, indeling),
+                            [SchoolYear.starting(y) for y in range(first, first + jaren)], day)
+    atomic_write_text(doel, rows.to_csv(index=False))
+    out.print(f"{len(rows)} registerregels geschreven naar {doel}. Let op: intern bestand met "
+              "kleine aantallen, niet publiceren.", highlight=False)

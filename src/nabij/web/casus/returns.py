@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from django.db.models import Q
 
 from nabij.casework import exports
@@ -38,3 +39,15 @@ def inspectie(regions, period: Period, threshold: int | None = None) -> exports.
     regions = list(regions)
     frame = case_frame(Case.objects.filter(counted_in(period), region__in=regions))
     return exports.inspectie(frame, period, [r.code for r in regions], threshold)
+
+
+def monitor_register(regions, years, today) -> pd.DataFrame:
+    """The monitor's register rows (``docs/monitor-register.md``) from the cases of
+    ``regions``: counts per gemeente at the end of each half year. Internal (unsuppressed):
+    the monitor suppresses what it publishes."""
+    from nabij.casework.counts import register_counts
+
+    regions = list(regions)
+    gemeenten = sorted({g["code"] for r in regions for g in r.gemeenten})
+    frame = case_frame(Case.objects.filter(region__in=regions))
+    return register_counts(frame, years, today, gemeenten)
