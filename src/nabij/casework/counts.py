@@ -100,7 +100,7 @@ def case_frame(cases: Iterable[Case]) -> pd.DataFrame:
 def normalise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Dates as ``datetime64``, text as ``object``: what the counters expect."""
     out = df.copy()
-    for col in ("since", "offer_on", "closed_on", "decided_on", "valid_until"):
+    for col in DATE_COLUMNS:
         out[col] = pd.to_datetime(out[col], errors="coerce")
     out["granted"] = out["granted"].fillna(False).astype(bool)
     return out
@@ -122,8 +122,11 @@ class _Cases:
         self.status = df["status"].to_numpy(object)
         self.verzuim = df["verzuim"].to_numpy(object)
         self.granted = df["granted"].to_numpy(bool)
-        for col in DATE_COLUMNS:
-            setattr(self, col, df[col].to_numpy("datetime64[D]"))
+        self.since = df["since"].to_numpy("datetime64[D]")
+        self.offer_on = df["offer_on"].to_numpy("datetime64[D]")
+        self.closed_on = df["closed_on"].to_numpy("datetime64[D]")
+        self.decided_on = df["decided_on"].to_numpy("datetime64[D]")
+        self.valid_until = df["valid_until"].to_numpy("datetime64[D]")
         self.child, _ = pd.factorize(df["child"].to_numpy(object))
         self.key, self.keys = pd.factorize(df[key].to_numpy(object))
         self.n_child = max(1, int(self.child.max()) + 1) if self.n else 1
