@@ -127,9 +127,12 @@ def _front(atlas: Atlas, sector: str, o: ScenarioOptions, per_point: float, seed
     from nabij.optimize.problem import area_graph
 
     big = largest_status_quo(atlas, sector)
-    kw = dict(time_per_point=per_point, seed=seed, provisions=o.provisions)
+    def run(lo: float, hi: float):
+        return pareto_front(atlas, sector, lo, hi, time_per_point=per_point, seed=seed,
+                            provisions=o.provisions)
+
     try:
-        return pareto_front(atlas, sector, o.fusie_threshold, big, **kw), ""
+        return run(o.fusie_threshold, big), ""
     except InfeasibleError as e:
         why = "; ".join(p.message for p in e.problems)
     lower = largest_feasible_minimum(area_graph(atlas, sector))
@@ -137,10 +140,10 @@ def _front(atlas: Atlas, sector: str, o: ScenarioOptions, per_point: float, seed
     if lower > big:
         note += f"; maximum verhoogd naar {lower:.0f}"
     try:
-        return pareto_front(atlas, sector, lower, max(big, lower), **kw), note
+        return run(lower, max(big, lower)), note
     except InfeasibleError:
         total = float(school_pupils(atlas, SECTORS[sector].types).sum())
-        return pareto_front(atlas, sector, lower, total, **kw), note + " (en geen maximum)"
+        return run(lower, total), note + " (en geen maximum)"
 
 
 def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:

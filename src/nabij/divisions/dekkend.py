@@ -20,6 +20,7 @@ from nabij.divisions.graph import RegionGraph
 from nabij.divisions.provision import (
     DEFAULT_ASSUME_CLUSTERS,
     DEFAULT_PROVISIONS,
+    RandomSplit,
     provision_label,
     provision_types,
     supply_matrix,
@@ -32,7 +33,7 @@ def region_provisions(
     atlas: Atlas,
     assignment: pd.Series,
     keys: Sequence[str],
-    assume_clusters: Sequence[int] = DEFAULT_ASSUME_CLUSTERS,
+    assume_clusters: Sequence[int] | RandomSplit = DEFAULT_ASSUME_CLUSTERS,
     guessed: str | None = None,
 ) -> dict[str, set[str]]:
     """Provision types present in each region (every region of ``assignment`` is a key)."""
@@ -52,7 +53,7 @@ def dekkend_division(
     sector: str = "PO",
     provisions: Sequence[str] | None = None,
     base: Division | None = None,
-    assume_clusters: Sequence[int] = DEFAULT_ASSUME_CLUSTERS,
+    assume_clusters: Sequence[int] | RandomSplit = DEFAULT_ASSUME_CLUSTERS,
     name: str | None = None,
     guessed: str | None = None,
 ) -> Division:

@@ -82,8 +82,8 @@ def measure(v: DivisionView, p: Params, partner: DivisionView | None = None) -> 
     r, g = _pairs(v.rid, ctx.gem_id, len(ctx.gemeenten))
     gem_per_region = v.count(r)
     regions_per_gem = np.bincount(g, minlength=len(ctx.gemeenten))
-    both = partner is not None and v.division.sector != "PO+VO"
-    partners = partners_per_gemeente([v, partner] if both else [v])
+    views = [v] if partner is None or v.division.sector == "PO+VO" else [v, partner]
+    partners = partners_per_gemeente(views)
     r2, j = _pairs(v.rid, ctx.jz_id, len(ctx.jeugdregios))
     jz_per_region = v.count(r2)
     m = v.school_in

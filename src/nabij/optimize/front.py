@@ -119,8 +119,9 @@ class Front:
 
 def _division(graph: AreaGraph, labels: np.ndarray, name: str, recipe: dict) -> Division:
     codes, names = _region_codes(graph, labels)
-    assignment = pd.Series(codes[graph.members.to_numpy()],
-                           index=graph.members.index.astype(str))
+    members = graph.members
+    assert members is not None  # graphs built from an atlas have PC4 members
+    assignment = pd.Series(codes[members.to_numpy()], index=members.index.astype(str))
     return Division(name, graph.sector, assignment, recipe, names)
 
 
@@ -282,7 +283,7 @@ def _filter(points: list[FrontPoint], seeds: list[FrontPoint]) -> tuple[list, li
             left.append({"naam": p.name, "reden": f"verslagen door {beaten.name}"})
             continue
         kept.append(p)
-    front = []
+    front: list[FrontPoint] = []
     for p in kept:
         other = next((q for q in kept if q is not p and _dominates(
             _lower(q.values), _lower(p.values), ("verandering", "grensverkeer", "thuisnabij"))),
