@@ -278,7 +278,8 @@ class _Checker:
                                      str(self.path) if self.path else None, self._line(key)))
 
     def _line(self, key: tuple) -> int | None:
-        pos, prefix, found_any = 0, [], False
+        pos, found_any = 0, False
+        prefix: list = []
         for part in key:
             if isinstance(part, int):
                 hdr, count = "[[" + ".".join(prefix) + "]]", -1
@@ -572,10 +573,11 @@ def _formula(c: _Checker, v: object) -> Formula:
     for k in ("vloer_relatief", "plafond_relatief"):
         if k in v:
             opt[k] = c.number(v[k], ("verdeling", k), 0.0, 100.0)
-    if opt.get("vloer_relatief") is not None and opt["vloer_relatief"] > 1:
+    floor_rel, cap_rel = opt.get("vloer_relatief"), opt.get("plafond_relatief")
+    if floor_rel is not None and floor_rel > 1:
         c.add(("verdeling", "vloer_relatief"), "moet hoogstens 1 zijn (een vloer boven het "
               "gemiddelde kan niet voor iedereen gelden)")
-    if opt.get("plafond_relatief") is not None and opt["plafond_relatief"] < 1:
+    if cap_rel is not None and cap_rel < 1:
         c.add(("verdeling", "plafond_relatief"), "moet minstens 1 zijn (een plafond onder het "
               "gemiddelde kan niet voor iedereen gelden)")
     lo, hi = opt.get("vloer_per_leerling"), opt.get("plafond_per_leerling")
@@ -621,8 +623,9 @@ def _transition(c: _Checker, v: object, path: Path | None) -> Transition:
             c.add(("overgang", "stappen"), f"moet een lijst met {n} getallen zijn "
                   f"(één per jaar {start}-{end})")
         else:
-            vals = [c.number(x, ("overgang", "stappen"), 0.0, 1.0) for x in raw]
-            if all(x is not None for x in vals):
+            maybe = [c.number(x, ("overgang", "stappen"), 0.0, 1.0) for x in raw]
+            vals = [x for x in maybe if x is not None]
+            if len(vals) == len(maybe):
                 if any(b < a for a, b in zip(vals, vals[1:], strict=False)):
                     c.add(("overgang", "stappen"), "mag niet dalen")
                 elif vals[-1] != 1.0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -121,12 +121,13 @@ def _check(raw: Mapping, file: str, k: int) -> tuple[Indicator | None, list[Prob
     if not re.fullmatch(r"[a-z][a-z0-9_]*", iid):
         problems.append(Problem(f"'{iid}': gebruik kleine letters, cijfers en _", file, None,
                                 "id"))
-    allowed = PROVISION_TYPES if raw["berekening"] == "afstand" else SCHOOL_TYPES
+    allowed_types: Collection[str] = (PROVISION_TYPES if raw["berekening"] == "afstand"
+                                      else SCHOOL_TYPES)
     for f in ("teller", "noemer"):
-        bad = [t for t in raw.get(f, []) if t not in allowed]
+        bad = [t for t in raw.get(f, []) if t not in allowed_types]
         if bad:
             problems.append(Problem(f"{iid}: onbekende soort(en) {', '.join(bad)}; kies uit "
-                                    f"{', '.join(allowed)}",
+                                    f"{', '.join(allowed_types)}",
                                     file, None, f))
     if raw["berekening"] == "deelname" and not (raw.get("teller") and raw.get("noemer")):
         problems.append(Problem(f"{iid}: 'deelname' heeft 'teller' en 'noemer' nodig", file))

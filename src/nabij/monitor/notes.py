@@ -51,7 +51,8 @@ def read_notes_frame(df: pd.DataFrame, catalogue: Catalogue, file: str = "notiti
     if missing:
         raise InputError(f"Notitiebestand {file} mist kolommen",
                          [Problem(f"kolom '{c}' ontbreekt", file, 1, c) for c in missing])
-    problems, recs = [], []
+    problems: list[Problem] = []
+    recs: list = []
     for k, row in enumerate(df.fillna("").astype(str).itertuples(index=False), start=2):
         r = {c: v.strip() for c, v in zip(df.columns, row, strict=True)}
         d = _date(r["datum"])

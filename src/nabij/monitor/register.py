@@ -106,6 +106,7 @@ def _row(r: dict, k: int, file: str, known: set[str], ids: set[str],
         problems.append(Problem(f"'{status}': kies definitief of voorlopig", file, k, "status"))
     if len(problems) > n0:
         return None
+    assert count is not None  # required=True: a missing count is a problem above
     return (code, ind, year, half, float(count), pupils, status)
 
 

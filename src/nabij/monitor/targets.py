@@ -28,6 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -172,12 +173,12 @@ def _spec(r: dict, k: int, file: str, catalogue: Catalogue, problems: list[Probl
     if stappen and not (stappen.isdigit() and int(stappen) > 0):
         problems.append(Problem(f"'{stappen}' is geen positief geheel getal", file, k,
                                 "stappen"))
-    if years.get("basisjaar") and years.get("doeljaar") and \
-            years["doeljaar"] <= years["basisjaar"]:
+    base_year, target_year = years.get("basisjaar"), years.get("doeljaar")
+    if base_year and target_year and target_year <= base_year:
         problems.append(Problem("doeljaar moet na het basisjaar liggen", file, k, "doeljaar"))
     if len(problems) > n0:
         return None
-    return TargetSpec(r["regio"], r["indicator"], years["basisjaar"], years["doeljaar"],
+    return TargetSpec(r["regio"], r["indicator"], cast(int, base_year), cast(int, target_year),
                       nums.get("basiswaarde"), nums.get("doelwaarde"), regel, traject,
                       int(stappen) if stappen else None, k)
 

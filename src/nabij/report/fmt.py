@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TypeGuard
 
 from nabij.privacy import DEFAULT_THRESHOLD, format_count, is_suppressed, suppress_label
 
@@ -13,14 +14,14 @@ SHARE_UNITS = frozenset({"aandeel", "fractie", "share"})
 """Units of values stored as a fraction 0..1 and shown as a percentage."""
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[float]:
     """True for a finite int/float (not bool, not NaN)."""
     if isinstance(value, bool) or value is None:
         return False
     if isinstance(value, int | float):
         return math.isfinite(float(value))
     try:
-        return math.isfinite(float(value))  # numpy scalars
+        return math.isfinite(float(value))  # type: ignore[arg-type]  # numpy scalars, str
     except (TypeError, ValueError):
         return False
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pandas as pd
@@ -31,7 +32,7 @@ DISTANCE_STACK = (
 class Context:
     """Shared state while rendering: the atlas geography, threshold and id registry."""
 
-    atlas: object
+    atlas: Any
     measures: Measures
     threshold: int
     kit: MapKit
@@ -154,8 +155,9 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
     page["charts"] = []
     sizes = content.size_distribution(m, div)
     if sizes:
-        labels, counts = sizes
-        bars = [charts.Bar(lab, c, str(c)) for lab, c in zip(labels, counts, strict=True)]
+        size_labels, counts = sizes
+        size_bars = [charts.Bar(lab, c, str(c))
+                     for lab, c in zip(size_labels, counts, strict=True)]
         facts = content.size_facts(m, div) or {}
         cid = ctx.uid(f"grootte-{div.slug}")
         title = (f"Aantal regio's per grootteklasse (leerlingen); {facts.get('below', 0)} "
@@ -163,7 +165,7 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
                  f"{facts.get('norm_text', '')} leerlingen")
         page["charts"].append({
             "id": cid, "title": "Grootteverdeling van de regio's",
-            "svg": Markup(charts.column_chart(cid, bars, title, "leerlingen per regio "
+            "svg": Markup(charts.column_chart(cid, size_bars, title, "leerlingen per regio "
                                               "(k = duizend)", highlight={0, 1})),
             "caption": title + ". Paars: onder de ondergrens van "
                        f"{facts.get('norm_text', '')} leerlingen.",
@@ -247,7 +249,7 @@ def _method(ctx: Context, manifest: dict | None) -> dict:
     for table, p in (meta.get("provenance") or m.atlas.get("provenance") or {}).items():
         p = p if isinstance(p, dict) else {"status": p}
         provenance.append({"tabel": table,
-                           "status": STATUS_NL.get(p.get("status"), p.get("status")),
+                           "status": STATUS_NL.get(str(p.get("status")), p.get("status")),
                            "modelled": p.get("status") in ("modelled", "mixed"),
                            "bron": p.get("source") or "", "notities": p.get("notes") or []})
     sources = []

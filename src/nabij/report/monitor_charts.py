@@ -30,7 +30,8 @@ def _ticks(lo: float, hi: float, n: int = 4) -> list[float]:
     e = 10 ** math.floor(math.log10(raw))
     step = next(m * e for m in (1, 2, 2.5, 5, 10) if raw <= m * e)
     start = math.floor(lo / step) * step
-    out, v = [], start
+    out: list[float] = []
+    v = start
     while v <= hi + step * 0.5 and len(out) < 12:
         out.append(round(v, 10))
         v += step
@@ -106,7 +107,8 @@ def line_chart(chart_id: str, title: str, region: Line, national: Line | None = 
 
 def _path(line: Line, px, py, colour: str, dash: str | None, width: float) -> str:
     """Polyline segments between consecutive known values (gaps stay gaps)."""
-    segs, cur = [], []
+    segs: list = []
+    cur: list = []
     for x, y in line.points:
         if y is None or not math.isfinite(y):
             if cur:

@@ -10,10 +10,11 @@ are hidden (with complementary suppression) once, and every output shows the sam
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import numpy as np
@@ -93,8 +94,8 @@ class Ctx:
     pub: pd.DataFrame
     threshold: int
     notes: pd.DataFrame
-    groups: dict | None = None
-    note_records: list | None = None
+    groups: dict = field(default_factory=dict)
+    note_records: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.note_records = [] if self.notes is None or self.notes.empty else \
@@ -128,7 +129,7 @@ def _page_notes(ctx: Ctx, regio: str) -> list[dict]:
     return out
 
 
-def _target_line(ctx: Ctx, regio: str, iid: str) -> tuple[Line | None, object]:
+def _target_line(ctx: Ctx, regio: str, iid: str) -> tuple[Line | None, Any]:
     t = next((t for t in ctx.result.targets if t.regio == regio and t.indicator == iid), None)
     if t is None:
         return None, None
@@ -267,7 +268,7 @@ def _groups(ctx: Ctx, figs: list[dict]) -> list[dict]:
     with_comp = {c for f in figs for c in f["indicator"].toon_met}
     tz = [f for f in figs if f["indicator"].toon_met or f["indicator"].id in with_comp]
     rest = [f for f in figs if f not in tz]
-    groups = [{"title": None, "figs": rest}] if rest else []
+    groups: list[dict[str, Any]] = [{"title": None, "figs": rest}] if rest else []
     if tz:
         check_shown_together([f["indicator"].id for f in tz], cat)
         groups.append({"title": "Thuiszitters en vrijstellingen (altijd samen getoond)",
@@ -340,7 +341,7 @@ def _map(ctx: Ctx, kit: MapKit, gem_region: dict[str, str], iid: str, map_id: st
         v = vals.get(reg, math.nan) if reg else math.nan
         if math.isfinite(v):
             fill = colours[int(np.searchsorted(breaks, v, side="right"))]
-            text = f"{ctx.result.region_name(reg)}: {fmt(v, ind)}"
+            text = f"{ctx.result.region_name(str(reg))}: {fmt(v, ind)}"
         else:
             fill, text = "#FFFFFF", "geen gegevens"
         name = escape(kit.geo.gemeente_names.get(code, code))

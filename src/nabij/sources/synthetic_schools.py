@@ -295,11 +295,13 @@ def build_schools(inp: SchoolInput, scale: float, rng: np.random.Generator) -> d
     for loc in frames:
         loc["brin"] = brin[loc["inst"].to_numpy()]
         loc["vestiging"] = loc["brin"] + loc["pos"].map("{:02d}".format)
-        for t, ok_kind in (("BAO", ("BAO",)), ("SBO", ("SBO",)), ("VO", ("VO",)),
-                           ("PRO", ("PRO",)), ("SO", ("C", "S")), ("VSO", ("C", "V"))):
+        kinds: tuple[tuple[str, tuple[str, ...]], ...] = (
+            ("BAO", ("BAO",)), ("SBO", ("SBO",)), ("VO", ("VO",)), ("PRO", ("PRO",)),
+            ("SO", ("C", "S")), ("VSO", ("C", "V")))
+        for t, kinds_ok in kinds:
             if "_" + t not in loc:
                 continue
-            sel = loc[loc["kind"].isin(ok_kind)]
+            sel = loc[loc["kind"].isin(kinds_ok)]
             rows.append(sel.assign(soort=t, _p=sel["_" + t]))
     scholen = pd.concat(rows, ignore_index=True)
     scholen["leerlingen"] = 0
