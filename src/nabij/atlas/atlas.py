@@ -61,6 +61,10 @@ class Atlas:
     """
 
     __slots__ = ("_tables", "_meta", "_geometry", "_index")
+    _tables: Mapping[str, pd.DataFrame]
+    _meta: AtlasMeta
+    _geometry: Mapping | None
+    _index: AtlasIndex | None
 
     def __init__(
         self,
@@ -107,6 +111,7 @@ class Atlas:
             from nabij.atlas.index import AtlasIndex
 
             object.__setattr__(self, "_index", AtlasIndex(self))
+        assert self._index is not None
         return self._index
 
     def table(self, name: str) -> pd.DataFrame:

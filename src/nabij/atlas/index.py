@@ -131,8 +131,8 @@ def _nearest_pair(xy: np.ndarray, left: np.ndarray, right: np.ndarray) -> tuple[
         i = int(np.argmin(d))
         return int(left[i]), int(right[j[i]])
     d = np.hypot(*(xy[left][:, None, :] - xy[right][None, :, :]).transpose(2, 0, 1))
-    i, j = np.unravel_index(np.argmin(d), d.shape)
-    return int(left[i]), int(right[j])
+    a, b = np.unravel_index(np.argmin(d), d.shape)
+    return int(left[a]), int(right[b])
 
 
 def _connect(n: int, a: list, b: list, kind: list, xy: np.ndarray, weight: np.ndarray,

@@ -115,6 +115,12 @@ class _Cases:
     missing); children and keys integer-coded, so counting distinct children is one
     ``np.unique`` per column instead of a pandas group-by."""
 
+    since: np.ndarray
+    offer_on: np.ndarray
+    closed_on: np.ndarray
+    decided_on: np.ndarray
+    valid_until: np.ndarray
+
     def __init__(self, df: pd.DataFrame, key: str) -> None:
         df = df[df["status"].to_numpy(object) != Status.INGETROKKEN.value]
         self.n = len(df)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -154,7 +155,7 @@ def register(app: typer.Typer) -> None:
             return
         tijd = OPTIMIZE_TIME_LIMIT_S if tijd is None else tijd
         try:
-            reg_kwargs = dict(
+            reg_kwargs: dict[str, Any] = dict(
                 sector=sector, min_pupils=min_leerlingen, max_pupils=max_leerlingen,
                 nest=binnen, covering=dekkend,
                 provision_types=parse_provisions(voorzieningen) if voorzieningen else None,

@@ -4,8 +4,10 @@ A region *covers* a provision type when at least one school location inside it s
 (:func:`nabij.divisions.provision.supply_matrix`). Repeatedly, the uncovered region missing
 most types (then the smallest, then the lowest code) merges with the adjacent region that
 supplies most of its missing types; ties go to the neighbour it exchanges most pupils with,
-then the smaller one. A region none of whose neighbours supplies a missing type waits; when no
-uncovered region can merge any more, the remaining ones are reported in the recipe.
+then the smaller one. Neighbours with which the merged region stays at or below ``max_pupils``
+(default: the largest status-quo SWV of the sector) go first. A region none of whose
+neighbours supplies a missing type waits; when no uncovered region can merge any more, the
+remaining ones are reported in the recipe.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def dekkend_division(
     assume_clusters: Sequence[int] | RandomSplit = DEFAULT_ASSUME_CLUSTERS,
     name: str | None = None,
     guessed: str | None = None,
+    max_pupils: float | None = None,
 ) -> Division:
     """Merge regions of ``base`` (default: status quo of ``sector``) until each is covering.
 
@@ -69,6 +72,10 @@ def dekkend_division(
     graph = RegionGraph.from_assignment(atlas, base.assignment, sector_of(sector).types,
                                         base.region_names)
     have = region_provisions(atlas, base.assignment, keys, assume_clusters, guessed)
+    if max_pupils is None:
+        from nabij.divisions.scale import largest_status_quo
+
+        max_pupils = largest_status_quo(atlas, sector)
     need = set(keys)
     national = set().union(*have.values()) if have else set()
 
@@ -83,7 +90,8 @@ def dekkend_division(
         if not cands:
             waiting.add(r)
             continue
-        best = min(cands, key=lambda s: (-len(have[s] & miss), -graph.between(r, s),
+        best = min(cands, key=lambda s: (graph.size[r] + graph.size[s] > max_pupils,
+                                         -len(have[s] & miss), -graph.between(r, s),
                                          graph.size[s], s))
         keep = graph.merge(r, best, reason="ontbreekt: " + ", ".join(
             provision_label(k) for k in sorted(have[best] & miss)))
@@ -102,6 +110,10 @@ def dekkend_division(
         "sector": sector,
         "basis": base.name,
         "voorzieningen": [provision_label(k) for k in keys],
+        "max_leerlingen": max_pupils,
+        "regel": "een regio zonder elke vereiste voorziening gaat op in de buurregio die de "
+                 "meeste ontbrekende voorzieningen heeft, bij voorkeur zonder boven het "
+                 "grootste bestaande SWV uit te komen",
         "clusters_aangenomen_zonder_gegevens": list(assume_clusters),
         "fusies": graph.merges,
         "niet_dekkend": incomplete,

@@ -15,7 +15,7 @@ from nabij.measures.definitions import FLOWS, Definition, Params, Part, in_famil
 FAMILY = "congruentie"
 
 
-def _comb2(x: np.ndarray | float) -> np.ndarray | float:
+def _comb2(x: np.ndarray | float) -> np.ndarray:
     return np.asarray(x, float) * (np.asarray(x, float) - 1) / 2
 
 

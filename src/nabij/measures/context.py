@@ -160,6 +160,7 @@ class DivisionView:
         reg = a.reindex(ctx.pc4) if a.index.is_unique else None
         if reg is None or len(a) != ctx.n or reg.isna().any():
             division.validate(ctx.pc4)
+            reg = a.reindex(ctx.pc4)
         rid, regions = pd.factorize(reg.to_numpy(object), sort=True)
         self.regions = pd.Index(regions)
         self.R = len(self.regions)

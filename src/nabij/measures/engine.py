@@ -178,6 +178,7 @@ def measure_all(
             progress(d.name)
         v = views.setdefault(id(d), ctx.view(d))
         partner_div = _pair(divisions, d)
+        partner: DivisionView | None
         if partner_div is not None:
             partner = views.setdefault(id(partner_div), ctx.view(partner_div))
         else:
@@ -193,7 +194,7 @@ def measure_all(
             verandering.measure(v, sq, params),
             verschillen.measure(v, params),
         ]
-        regions = {"regio": list(v.regions), "naam": v.names}
+        regions: dict[str, np.ndarray | list] = {"regio": list(v.regions), "naam": v.names}
         summary: dict[str, float | None] = {}
         tables: dict[str, pd.DataFrame] = {}
         for part in parts:
@@ -217,9 +218,9 @@ def measure_all(
     sq_pair = [next((d for d in out if d.division.recipe.get("bouwer") == "status_quo"
                      and d.division.sector == sec), None) for sec in ("PO", "VO")]
     references = {}
-    if all(sq_pair):
+    if sq_pair[0] is not None and sq_pair[1] is not None:
         references["PO+VO"] = {"naam": STATUS_QUO_FUNDEREND,
-                               "summary": combined_summary(*sq_pair, params.km_bands)}
+                               "summary": combined_summary(sq_pair[0], sq_pair[1], params.km_bands)}
     return MeasureSet(
         atlas={"name": meta.name, "reference_year": meta.reference_year,
                "provenance": {k: dict(v) for k, v in meta.provenance.items()}},

@@ -69,13 +69,13 @@ def definitions(p: Params) -> dict[str, Definition]:
 def measure(v: DivisionView, p: Params) -> Part:
     ctx = v.ctx
     part = Part()
-    total = np.zeros(v.R)
+    total: np.ndarray = np.zeros(v.R)
     for t in v.types:
         m = ctx.school_type == SCHOOL_TYPES.index(t)
         c = v.count(v.school_rid[m], ctx.school_pupils[m])
         part.regions[f"leerlingen_{t}"] = c
         total += c
-    part.regions = {"leerlingen": total} | part.regions
+    part.regions = {"leerlingen": total, **part.regions}
     part.regions["leerlingen_woonachtig"] = v.count(v.rid, v.home_pupils())
     part.regions["pc4"] = v.count(v.rid)
     delen = ctx.index.region_pieces(v.rid, v.R)

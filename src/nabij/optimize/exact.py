@@ -24,6 +24,7 @@ Use it for up to a few dozen units; the heuristic is for national scale.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,7 @@ class _CpBuilder:
         self.m = cp_model.CpModel()
         self.terms: list[tuple[float, object]] = []
         self.const = model.const
-        self._same: dict[tuple[int, int], object] = {}
+        self._same: dict[tuple[int, int], Any] = {}
         self._done: dict[tuple[int, int], set] = {}
 
     # -- constraints ------------------------------------------------------------------------
@@ -54,13 +55,13 @@ class _CpBuilder:
         """y[i, j]: unit i in the region represented by unit j (j <= i, same component)."""
         n, comp, m = self.n, self.inst.component, self.m
         self.reps_of = [[j for j in range(i + 1) if comp[j] == comp[i]] for i in range(n)]
-        self.y = y = {(i, j): m.NewBoolVar(f"y{i}_{j}") for i in range(n)
+        self.y = y = {(i, j): m.new_bool_var(f"y{i}_{j}") for i in range(n)
                       for j in self.reps_of[i]}
         for i in range(n):
-            m.AddExactlyOne(y[i, j] for j in self.reps_of[i])
+            m.add_exactly_one(y[i, j] for j in self.reps_of[i])
             for j in self.reps_of[i]:
                 if j != i:
-                    m.AddImplication(y[i, j], y[j, j])
+                    m.add_implication(y[i, j], y[j, j])
         self.members_of = {j: [i for i in range(j, n) if (i, j) in y] for j in range(n)}
 
     def size_and_cover(self) -> None:
@@ -73,13 +74,13 @@ class _CpBuilder:
             mem = self.members_of[j]
             if c.min_pupils > 0:
                 need = int(np.ceil(c.min_pupils * s_pup - 1e-6))
-                m.Add(sum(lo[i] * y[i, j] for i in mem) >= need * y[j, j])
+                m.add(sum(lo[i] * y[i, j] for i in mem) >= need * y[j, j])
             if c.max_pupils is not None:
                 cap = int(np.floor(c.max_pupils * s_pup + 1e-6))
-                m.Add(sum(hi[i] * y[i, j] for i in mem) <= cap * y[j, j])
+                m.add(sum(hi[i] * y[i, j] for i in mem) <= cap * y[j, j])
             for t in range(inst.provides.shape[1]):
                 prov = [i for i in mem if inst.provides[i, t] > 0]
-                m.Add(sum(y[i, j] for i in prov) >= y[j, j])
+                m.add(sum(y[i, j] for i in prov) >= y[j, j])
 
     def contiguity(self) -> None:
         """Single-commodity flow from each representative along arcs inside its region."""
@@ -95,28 +96,28 @@ class _CpBuilder:
         big = len(mem) - 1
         arcs = [(u, w) for u, w in edges if u in memset and w in memset]
         arcs += [(w, u) for u, w in arcs]
-        f = {a: m.NewIntVar(0, big, f"f{j}_{a[0]}_{a[1]}") for a in arcs}
+        f = {a: m.new_int_var(0, big, f"f{j}_{a[0]}_{a[1]}") for a in arcs}
         out_of: dict[int, list] = {u: [] for u in mem}
         into: dict[int, list] = {u: [] for u in mem}
         for (u, w), var in f.items():
-            m.Add(var <= big * y[u, j])
-            m.Add(var <= big * y[w, j])
+            m.add(var <= big * y[u, j])
+            m.add(var <= big * y[w, j])
             out_of[u].append(var)
             into[w].append(var)
-        m.Add(sum(out_of[j]) - sum(into[j]) == sum(y[i, j] for i in mem if i != j))
+        m.add(sum(out_of[j]) - sum(into[j]) == sum(y[i, j] for i in mem if i != j))
         for u in mem:
             if u != j:
-                m.Add(sum(into[u]) - sum(out_of[u]) == y[u, j])
+                m.add(sum(into[u]) - sum(out_of[u]) == y[u, j])
 
     # -- objective --------------------------------------------------------------------------
-    def same(self, u: int, v: int, lower: bool) -> object:
+    def same(self, u: int, v: int, lower: bool) -> Any:
         """s[u, v] = 1 iff u and v share a region; only the direction the objective needs is
         enforced (upper bounds when s is rewarded, lower bounds when it is penalised)."""
         key = (min(u, v), max(u, v))
         u, v = key
         if key not in self._same:
             common = [j for j in self.reps_of[u] if (v, j) in self.y]
-            self._same[key] = self.m.NewBoolVar(f"s{u}_{v}") if common else 0
+            self._same[key] = self.m.new_bool_var(f"s{u}_{v}") if common else 0
             self._done[key] = set()
         s = self._same[key]
         side = "lower" if lower else "upper"
@@ -132,19 +133,19 @@ class _CpBuilder:
     def _same_lower(self, s, u: int, v: int) -> None:
         for j in self.reps_of[u]:
             if (v, j) in self.y:
-                self.m.AddBoolOr([s, self.y[u, j].Not(), self.y[v, j].Not()])
+                self.m.add_bool_or([s, self.y[u, j].negated(), self.y[v, j].negated()])
 
     def _same_upper(self, s, u: int, v: int) -> None:
         m = self.m
         for j in set(self.reps_of[u]) | set(self.reps_of[v]):
             yu, yv = self.y.get((u, j)), self.y.get((v, j))
             if yu is not None and yv is not None:
-                m.AddBoolOr([s.Not(), yu.Not(), yv])
-                m.AddBoolOr([s.Not(), yu, yv.Not()])
+                m.add_bool_or([s.negated(), yu.negated(), yv])
+                m.add_bool_or([s.negated(), yu, yv.negated()])
             elif yu is not None:
-                m.AddImplication(s, yu.Not())
+                m.add_implication(s, yu.negated())
             elif yv is not None:
-                m.AddImplication(s, yv.Not())
+                m.add_implication(s, yv.negated())
 
     def pairwise_terms(self) -> None:
         model, n = self.model, self.n
@@ -167,7 +168,7 @@ class _CpBuilder:
         wr = self.model.weights.regions / self.model.p_max
         reps = [self.y[j, j] for j in range(self.n)]
         if fixed_p is not None:
-            self.m.Add(sum(reps) == fixed_p)
+            self.m.add(sum(reps) == fixed_p)
             self.const -= wr * fixed_p
         elif wr:
             self.terms += [(-wr, r) for r in reps]
@@ -177,7 +178,7 @@ class _CpBuilder:
         model = self.model
         dd = model.dist
         wd = model.weights.distance / model.norm_distance if dd is not None else 0.0
-        if not wd:
+        if not wd or dd is None:
             return
         for x in np.flatnonzero(dd.kids > 0):
             s0, e0 = dd.c_indptr[x], dd.c_indptr[x + 1]
@@ -186,17 +187,17 @@ class _CpBuilder:
             u = int(dd.row_unit[x])
             zs = []
             for k, km in zip(dd.c_unit[s0:e0].tolist(), dd.c_km[s0:e0].tolist(), strict=True):
-                z = self.m.NewBoolVar(f"z{x}_{k}")
+                z = self.m.new_bool_var(f"z{x}_{k}")
                 if k != u:
                     sv = self.same(u, k, lower=False)
                     if isinstance(sv, int):
-                        self.m.Add(z == 0)
+                        self.m.add(z == 0)
                     else:
-                        self.m.AddImplication(z, sv)
+                        self.m.add_implication(z, sv)
                 zs.append(z)
                 self.terms.append((wd * kx * (km - capx), z))
             if zs:
-                self.m.AddAtMostOne(zs)
+                self.m.add_at_most_one(zs)
 
 
 def _build(inst: Instance, model: ObjectiveModel, regions_only: bool = False,
@@ -267,7 +268,7 @@ def _run(m, y, terms, const, n, time_limit, seed, hint, workers):
     if terms:
         top = max(abs(cf) for cf, _ in terms)
         scale = _SCALE_TOP / top if top > 0 else 1.0
-        m.Minimize(sum(int(round(cf * scale)) * var for cf, var in terms))
+        m.minimize(sum(int(round(cf * scale)) * var for cf, var in terms))
     else:
         scale = 1.0
     if hint is not None:
@@ -275,19 +276,19 @@ def _run(m, y, terms, const, n, time_limit, seed, hint, workers):
         for i in range(n):
             reps.setdefault(int(hint[i]), i)
         for (i, j), var in y.items():
-            m.AddHint(var, 1 if reps[int(hint[i])] == j else 0)
+            m.add_hint(var, 1 if reps[int(hint[i])] == j else 0)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(max(time_limit, 0.1))
     solver.parameters.num_workers = int(workers)
     solver.parameters.random_seed = int(seed)
-    status = solver.Solve(m)
+    status = solver.solve(m)
     if status == cp_model.INFEASIBLE:
         return ("onhaalbaar", None, None)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     labels = np.empty(n, dtype=np.int64)
     for (i, j), var in y.items():
-        if solver.Value(var):
+        if solver.value(var):
             labels[i] = j
-    bound = float(solver.BestObjectiveBound()) / scale + const if terms else None
+    bound = float(solver.best_objective_bound) / scale + const if terms else None
     return ("optimaal" if status == cp_model.OPTIMAL else "toegelaten", labels, bound)

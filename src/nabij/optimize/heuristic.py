@@ -353,7 +353,8 @@ class HeuristicSolver:
                     links[x] = links.get(x, 0) + 1
 
         def complete() -> bool:
-            return total >= self.min - _EPS and (not need_types or bool((have > 0).all()))
+            return total >= self.min - _EPS and (
+                not need_types or bool(np.all(np.asarray(have) > 0)))
 
         take(s)
         while not complete() and links:

@@ -198,6 +198,7 @@ class ObjectiveModel:
         if self.has_change:
             we = g.pupils[e[:, 0]] + g.pupils[e[:, 1]] + _EPS
             sq = g.status_quo_same
+            assert sq is not None
             self.edge_w, self.edge_sq = we, sq
             self.norm_change = float(we.sum())
             ue = uo[e]
@@ -348,6 +349,7 @@ class ObjectiveModel:
     def row_costs(self, unit_labels: np.ndarray) -> np.ndarray:
         """Kid-weighted km per (type, area) row under a labelling."""
         d = self.dist
+        assert d is not None  # only called when the distance term is on
         lab = np.asarray(unit_labels)
         reg = lab[d.row_unit]
         owner = np.repeat(np.arange(d.rows), np.diff(d.c_indptr))
@@ -372,6 +374,7 @@ class ObjectiveModel:
 
     def _region_distance(self, units: np.ndarray) -> float:
         d = self.dist
+        assert d is not None  # only called when the distance term is on
         mask = np.zeros(self.instance.n, bool)
         mask[units] = True
         ridx, _ = _ranges(d.u_indptr, units)
@@ -565,6 +568,7 @@ class State:
     def _dist_deltas(self, v: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Kid-km change: the moved unit's own rows, plus (cached) effects of its sites."""
         dd = self.model.dist
+        assert dd is not None  # only called when the distance term is on
         near = self.near
         idx, owner = _ranges(dd.u_indptr, v)
         rows = dd.u_row[idx]
@@ -590,6 +594,7 @@ class State:
     def _provider_deltas(self, v: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Kid-km change for *other* units' rows when provider units v move from a to b."""
         dd = self.model.dist
+        assert dd is not None  # only called when the distance term is on
         near = self.near
         idx, k = _ranges(dd.r_indptr, v)
         rows, km = dd.r_row[idx], dd.r_km[idx]
@@ -618,6 +623,7 @@ class State:
         ``r`` and ``skip`` are scalars or arrays aligned with ``rows``.
         """
         dd = self.model.dist
+        assert dd is not None  # only called when the distance term is on
         best = dd.cap[rows].copy()
         idx, owner = _ranges(dd.c_indptr, rows)
         if len(idx):

@@ -105,8 +105,8 @@ class AreaGraph:
     @classmethod
     def from_arrays(
         cls,
-        pupils: Sequence[float],
-        edges: Sequence[tuple[int, int]],
+        pupils: Sequence[float] | np.ndarray,
+        edges: Sequence[tuple[int, int]] | np.ndarray,
         *,
         codes: Sequence[str] | None = None,
         names: Sequence[str] | None = None,
@@ -122,8 +122,8 @@ class AreaGraph:
         sector: str = "PO",
     ) -> AreaGraph:
         """A graph from plain arrays (tests, synthetic grids); sites are given by area index."""
-        pupils = np.asarray(pupils, dtype=float)
-        n = len(pupils)
+        pupils_a = np.asarray(pupils, dtype=float)
+        n = len(pupils_a)
         e = _clean_edges(np.asarray(edges, dtype=np.int64).reshape(-1, 2), n)
         codes_arr = np.asarray(codes if codes is not None else [f"A{i:04d}" for i in range(n)],
                                dtype=object)
@@ -133,7 +133,7 @@ class AreaGraph:
         site_map = {}
         for t, areas in (sites or {}).items():
             a = np.asarray(areas, dtype=np.int64)
-            if lat_a is None:
+            if lat_a is None or lon_a is None:
                 raise ValueError("sites need lat/lon")
             site_map[t] = (a, lat_a[a], lon_a[a])
         kid_map = {t: np.asarray(v, float) for t, v in (kids or {}).items()}
@@ -150,7 +150,7 @@ class AreaGraph:
         if attributes is not None:
             att = np.asarray(attributes, float).reshape(n, -1)
         return cls(
-            codes=codes_arr, names=names_arr, pupils=pupils, edges=e,
+            codes=codes_arr, names=names_arr, pupils=pupils_a, edges=e,
             edge_kind=np.full(len(e), "grens", dtype=object), level=level, sector=sector,
             flows=f, lat=lat_a, lon=lon_a, sites=site_map, kids=kid_map,
             nests={k: np.asarray(v, dtype=object) for k, v in (nests or {}).items()},

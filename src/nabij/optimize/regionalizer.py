@@ -271,7 +271,7 @@ def _region_codes(graph: AreaGraph, area_lab: np.ndarray) -> tuple[np.ndarray, d
     """Region codes ``OPT-01``.. numbered north to south; named after their largest area."""
     uniq = np.unique(area_lab)
     w = graph.pupils + 1e-9
-    if graph.lat is not None:
+    if graph.lat is not None and graph.lon is not None:
         lat = np.array([np.average(graph.lat[area_lab == r], weights=w[area_lab == r])
                         for r in uniq])
         lon = np.array([np.average(graph.lon[area_lab == r], weights=w[area_lab == r])

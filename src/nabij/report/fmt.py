@@ -48,7 +48,7 @@ def format_value(
         return "ja" if value else "nee"
     if not is_number(value):
         return str(value)
-    v = float(value)
+    v = float(value)  # type: ignore[arg-type]  # is_number checked it
     unit = (eenheid or "").strip().lower()
     if unit in COUNT_UNITS:
         return format_count(v, threshold)

@@ -90,7 +90,7 @@ def voronoi_cells(points: np.ndarray, clip: BaseGeometry) -> list[BaseGeometry |
     for i, u in enumerate(inverse):
         if u in first:
             continue  # duplicate centroid: the first PC4 takes the cell
-        first.add(u)
+        first.add(int(u))
         out[i] = _polygonal(clipped[u])
     return out
 

@@ -364,8 +364,8 @@ def read_vestigingen(path: Path, sector: str | None = None) -> pd.DataFrame:
         rows = df.loc[dup & (df["vestiging"] == first["vestiging"]), "_row"].tolist()
         _raise([Problem(f"vestiging {first['vestiging']} staat er meer dan eens in (ook rij "
                         f"{', '.join(map(str, rows[1:]))})", t.file, int(rows[0]),
-                        t.names[t.find("VESTIGINGSCODE", "VESTIGINGSNUMMER", "VESTIGING",
-                                       "BRIN6", "BRINVESTIGING")])], t.file)
+                        t.names.get(t.find("VESTIGINGSCODE", "VESTIGINGSNUMMER", "VESTIGING",
+                                           "BRIN6", "BRINVESTIGING") or "", None))], t.file)
     return df.drop(columns="_row")
 
 
@@ -447,7 +447,7 @@ def read_leerlingen(path: Path, year: int | None = None, masked: float = 2.0) ->
     return out
 
 
-def _types_per_row(t: DuoTable, problems: list[Problem]) -> list[str]:
+def _types_per_row(t: DuoTable, problems: list[Problem]) -> list[str | None]:
     """nabij school type of each row: TYPE_PO (PO files) or VO/PRO (VO files)."""
     po_col = t.find("TYPE_PO", "SOORT_PO", "SOORT_PRIMAIR_ONDERWIJS", "SOORT_VESTIGING")
     if po_col:
@@ -519,7 +519,7 @@ def read_so_vso_swv(path: Path, year: int | None = None, masked: float = 2.0) ->
                                           i, swv_col))
         swv.append(code)
     binnen = [_flag(t, flag_col, i, problems) for i in range(len(t.frame))]
-    soort = [None] * len(t.frame)
+    soort: list[str | None] = [None] * len(t.frame)
     if type_col:
         soort = []
         for i in range(len(t.frame)):

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from datetime import date
 from difflib import get_close_matches
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -581,11 +582,11 @@ def _cell(v: object, dtype: str, excel: bool) -> str:
     if dtype == "bool":
         return "true" if bool(v) else "false"
     if dtype == "float":
-        x = float(v)
+        x = float(v)  # type: ignore[arg-type]  # a number of a float column
         text = str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
         return text.replace(".", ",") if excel else text
     if dtype == "int":
-        return str(int(v))
+        return str(int(v))  # type: ignore[call-overload]  # a number of an int column
     return str(csv_safe(str(v)))
 
 
@@ -593,7 +594,7 @@ def _config_toml(meta: Mapping) -> str:
     def q(s: object) -> str:
         return json.dumps(str(s), ensure_ascii=False)
 
-    def get(*keys: str, default: object = None) -> object:
+    def get(*keys: str, default: Any = None) -> Any:
         return next((meta[k] for k in keys if k in meta and meta[k] is not None), default)
 
     lines = []

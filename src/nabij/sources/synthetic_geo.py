@@ -13,6 +13,7 @@ import heapq
 
 import numpy as np
 import shapely
+from numpy.typing import ArrayLike
 from scipy.spatial import Delaunay, cKDTree
 from shapely.geometry import MultiPoint, Polygon
 
@@ -67,7 +68,7 @@ DENSITY_BUMPS: tuple[tuple[float, float, float, float], ...] = (
 )
 
 
-def to_km(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def to_km(lon: ArrayLike, lat: ArrayLike) -> np.ndarray:
     """(lon, lat) degrees -> planar km, shape (n, 2)."""
     return np.column_stack([np.asarray(lon, float) * KX, np.asarray(lat, float) * KY])
 

@@ -78,8 +78,8 @@ def school_names(kind: str, places: list[str], rng: np.random.Generator) -> list
                 zip(pick(forms, rng, n), words, strict=True)]
     if kind == "PRO":
         return [f"Praktijkschool {p}" for p in places]
-    forms = pick(VO_FORMS, rng, n)
-    return [f.format(p) for f, p in zip(forms, places, strict=True)]
+    chosen = pick(VO_FORMS, rng, n)
+    return [f.format(p) for f, p in zip(chosen, places, strict=True)]
 
 
 def board_names(sector: str, places: list[str], rng: np.random.Generator) -> list[str]:

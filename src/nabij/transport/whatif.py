@@ -548,7 +548,7 @@ def _per_gemeente(ev0, ev1, moves, pieces, atlas) -> pd.DataFrame:
         return np.bincount(ev["gem_pos"].to_numpy(), weights=ev[col].to_numpy(float),
                            minlength=m)
 
-    moved = np.zeros(m)
+    moved: np.ndarray = np.zeros(m)
     if moves:
         mv = pd.DataFrame(moves, columns=MOVE_COLUMNS)
         moved = np.bincount(pieces["gem_pos"].to_numpy()[mv["i"].to_numpy()],
@@ -575,8 +575,8 @@ def _per_provision(add, moves, pieces, n_sch) -> pd.DataFrame:
     rows = []
     mv = pd.DataFrame(moves, columns=MOVE_COLUMNS) if moves else None
     for k, pv in enumerate(add):
-        sel = mv[mv["j"] == n_sch + k] if mv is not None else None
-        x = float(sel["x"].sum()) if sel is not None and len(sel) else 0.0
+        sel = mv[mv["j"] == n_sch + k] if mv is not None else pd.DataFrame(columns=MOVE_COLUMNS)
+        x = float(sel["x"].sum()) if len(sel) else 0.0
         old = float((sel["x"] * pieces["km"].to_numpy()[sel["i"].to_numpy()]).sum() / x) \
             if x > 0 else None
         new = float((sel["x"] * sel["km"]).sum() / x) if x > 0 else None
