@@ -17,6 +17,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 web: $(VENV)/.installed
 	$(BIN)/nabij web --demo
