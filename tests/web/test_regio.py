@@ -132,3 +132,29 @@ def test_region_list_search(client, world):
     page = client.get(reverse("regio:list") + "?q=Regio-B").content.decode()
     assert "Regio-B" in page and "Regio-A" not in page
     assert Region.objects.filter(name="Regio-B").exists()
+
+
+def test_national_lezer_sees_aggregates_of_every_region_and_no_overleg(client, world):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("lezer-landelijk")
+    Membership.objects.create(user=user, role=Role.LEZER, region=None)
+    client.force_login(user)
+    listing = client.get(reverse("regio:list")).content.decode()
+    assert "Regio-A" in listing and "Regio-B" in listing
+    for key in ("A", "B"):
+        objs = world.regions[key]
+        page = client.get(reverse("regio:detail", args=[objs.region.pk])).content.decode()
+        assert "alleen totalen" in page and "GEHEIM" not in page
+        assert client.get(reverse("overleg:register", args=[objs.region.pk])).status_code == 404
+        assert client.get(reverse("overleg:agreements_xlsx", args=[objs.region.pk])
+                          ).status_code == 404
+
+
+def test_a_regional_role_needs_a_region():
+    from django.contrib.auth import get_user_model
+    from django.db import IntegrityError, transaction
+
+    user = get_user_model().objects.create_user("zonder-regio")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, role=Role.DEELNEMER, region=None)

@@ -21,16 +21,21 @@ from nabij.web.regio.parties import missing_categories
 from nabij.web.regio.registry import PANELS, SEARCHES, SearchHit
 from nabij.web.regio.roles import Category
 
+LIST_DEFER = ("shape_path", "measures", "monitor", "division__background_svg",
+              "division__measure_definitions", "division__monitor_catalogue")
+"""Large columns a list of regions does not show."""
+
 
 @login_required
 def home(request):
-    regions = visible(request.user, Region.objects.select_related("division"))[:200]
+    regions = visible(request.user, Region.objects.select_related("division")
+                      .defer(*LIST_DEFER))[:200]
     return page(request, "regio/home.html", {"regions": regions}, nav="home")
 
 
 @login_required
 def region_list(request):
-    qs = visible(request.user, Region.objects.select_related("division"))
+    qs = visible(request.user, Region.objects.select_related("division").defer(*LIST_DEFER))
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(name__icontains=q)
