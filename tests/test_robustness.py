@@ -275,10 +275,12 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_output(atlas_dir: Path, work: P
             assert output_problems(out) == []
             old = tree(out)
             continue
-        assert p.returncode == 130, err
+        assert p.returncode == 130, (p.returncode, err[-2000:])
         assert "afgebroken" in err and "Traceback" not in err
-        assert tree(out) == old
         assert not leftovers(out)
+        if tree(out) != old:  # interrupted after the swap: the new output is complete
+            assert output_problems(out) == []
+            old = tree(out)
     assert codes.count(130) >= 3, codes
 
 
@@ -477,12 +479,15 @@ def published_leaks(folder: Path) -> list[str]:
 
 
 def _grensverkeer_recoverable(folder: Path) -> list[str]:
-    """Hidden flow cells that follow from leerlingen_woonachtig (row) or leerlingen (column)."""
+    """Hidden flow cells that follow by subtraction from a published total: the pupils living
+    in a region (``leerlingen_woonachtig``) are exactly the sum of the flows out of it. (The
+    pupils at the schools of a region are not the sum of the modelled inflows, so they give no
+    exact subtraction; ``publish`` protects those groups all the same.)"""
     bad = []
     for f in folder.rglob("grensverkeer/*.csv"):
         flows = pd.read_csv(f, dtype=str)
         regions = pd.read_csv(f.parent.parent / "regios" / f.name, dtype={"regio": str})
-        for key, total_col in (("van", "leerlingen_woonachtig"), ("naar", "leerlingen")):
+        for key, total_col in (("van", "leerlingen_woonachtig"),):
             if total_col not in regions:
                 continue
             totals = dict(zip(regions["regio"].astype(str), regions[total_col], strict=True))

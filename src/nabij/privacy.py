@@ -26,6 +26,7 @@ import pandas as pd
 
 from nabij.defaults import PRIVACY_THRESHOLD
 from nabij.errors import NabijError
+from nabij.io.numbers import nl_int
 from nabij.tables import COUNT_UNITS, REVEALS_COUNT, is_count_column
 
 DEFAULT_THRESHOLD = PRIVACY_THRESHOLD
@@ -242,7 +243,7 @@ def format_count(value: float, threshold: int = DEFAULT_THRESHOLD) -> str:
         return "–"
     if is_suppressed(value, threshold):
         return suppress_label(threshold)
-    return f"{round(float(value)):,}".replace(",", ".")
+    return nl_int(value)
 
 
 def published_totals(totals: Mapping[str, object], threshold: int = DEFAULT_THRESHOLD,

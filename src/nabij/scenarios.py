@@ -33,6 +33,7 @@ from nabij.divisions.provision import (
     cluster_assumption_text,
 )
 from nabij.errors import InputError, Problem
+from nabij.io.numbers import nl_int
 from nabij.sectors import SECTORS
 
 
@@ -170,7 +171,7 @@ def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
     return out
 
 
-_NORM = f"{FUSIE_MIN_REGION_PUPILS:,.0f}".replace(",", ".")
+_NORM = nl_int(FUSIE_MIN_REGION_PUPILS)
 
 for _s in (
     Scenario("status-quo", "Status quo", "De huidige samenwerkingsverbanden PO en VO.", _sq),

@@ -64,4 +64,7 @@ def main() -> None:
     (Ctrl-C or SIGTERM: "afgebroken", previous output untouched)."""
     from nabij.cli.errors import run
 
-    sys.exit(run(app))
+    code = run(app)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # finished: a late Ctrl-C changes nothing
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    sys.exit(code)

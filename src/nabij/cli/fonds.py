@@ -11,6 +11,7 @@ from nabij.cli.output import DREMPEL, NO_SUPPRESS, atlas_identity, command_outpu
 from nabij.cli.progress import console
 from nabij.defaults import FUND_REGIONS, FUND_UNITS
 from nabij.errors import InputError
+from nabij.io.numbers import nl_euro, nl_number
 from nabij.privacy import DEFAULT_THRESHOLD
 
 app = typer.Typer(no_args_is_help=True,
@@ -26,11 +27,11 @@ REGIO_HELP = ("Regio's van de resultaatverplichtende overleggen; elke regio heef
 
 
 def _eur(v: float) -> str:
-    return "€ " + f"{v:,.0f}".replace(",", ".")
+    return nl_euro(v)
 
 
 def _mln(v: float) -> str:
-    return f"{v / 1e6:,.1f}".replace(",", "_").replace(".", ",").replace("_", ".")
+    return nl_number(v / 1e6, 1)
 
 
 def resolve_level(niveau: str, atlas):

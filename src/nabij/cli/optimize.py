@@ -20,6 +20,7 @@ from nabij.defaults import (
     OPTIMIZE_TIME_LIMIT_S,
 )
 from nabij.errors import InputError, Problem
+from nabij.io.numbers import nl_number
 from nabij.sectors import parse_level, parse_sector
 
 DOELEN = ("evenwichtig", "grensverkeer", "maxp")
@@ -27,7 +28,7 @@ METHODEN = {"auto": "auto", "heuristiek": "heuristic", "exact": "exact"}
 
 
 def _nl(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return nl_number(x, digits)
 
 
 def _locked(text: str | None) -> list:

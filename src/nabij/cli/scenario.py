@@ -18,6 +18,7 @@ from nabij.defaults import (
     S1_NATURAL_SHARE,
 )
 from nabij.errors import InputError, Problem
+from nabij.io.numbers import nl_int, nl_number, nl_percent
 from nabij.privacy import DEFAULT_THRESHOLD, format_count
 from nabij.sectors import parse_sector
 
@@ -188,10 +189,10 @@ def _fmt(v: float | None, unit: str, drempel: int) -> str:
     if unit == "leerlingen":
         return format_count(v, drempel)
     if unit == "aandeel":
-        return f"{100 * v:.1f}%".replace(".", ",")
+        return nl_percent(v, 1)
     if unit == "aantal" and float(v).is_integer():
-        return f"{int(v):,}".replace(",", ".")
-    return f"{v:.1f}".replace(".", ",")
+        return nl_int(v)
+    return nl_number(v, 1)
 
 
 SHOW = (("regios", "regio's"), ("regios_klein", "klein"), ("grensverkeer", "grens"),

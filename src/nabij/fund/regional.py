@@ -57,6 +57,7 @@ from nabij.fund.definition import (
     read_code_amounts,
 )
 from nabij.fund.factors import FACTORS, PROVISION_LABEL, factor_masses, intensities
+from nabij.io.numbers import nl_euro
 from nabij.privacy import DEFAULT_THRESHOLD, publish
 
 NATIONAL = "NL"
@@ -572,7 +573,7 @@ def _bounds(definition: FundDefinition, D: float, N: float) -> tuple[float, floa
 
 
 def _nl_eur(x: float) -> str:
-    return "€ " + f"{x:,.0f}".replace(",", ".")
+    return nl_euro(x)
 
 
 def _bound_message(kind: str, region: str, D: int, pupils, lo: float, hi: float) -> str:

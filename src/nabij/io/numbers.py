@@ -18,7 +18,7 @@ def _finite(value: object) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def nl_number(value: object, decimals: int = 0, missing: str = "–") -> str:
+def nl_number(value: object, decimals: int = 0, missing: str = "–", minus: str = "-") -> str:
     """Dutch separators: ``nl_number(12345.678, 1) == "12.345,7"``; None/NaN -> ``missing``;
     text (a suppressed count such as ``"<10"``) is returned as is."""
     if isinstance(value, str):
@@ -28,7 +28,9 @@ def nl_number(value: object, decimals: int = 0, missing: str = "–") -> str:
         return missing
     s = f"{v:,.{decimals}f}"
     s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return "0" + s[2:] if s.startswith("-0") and set(s[1:]) <= set("0,.") else s
+    if s.startswith("-"):
+        s = s[1:] if set(s[1:]) <= set("0,.") else minus + s[1:]
+    return s
 
 
 def nl_int(value: object, missing: str = "–") -> str:
@@ -36,12 +38,13 @@ def nl_int(value: object, missing: str = "–") -> str:
     return nl_number(value, 0, missing)
 
 
-def nl_euro(value: object, decimals: int = 0, missing: str = "–") -> str:
-    """``"€ 12.345"``; negative amounts as ``"-€ 12.345"``."""
+def nl_euro(value: object, decimals: int = 0, missing: str = "–", minus: str = "-") -> str:
+    """``"€ 12.345"``; negative amounts as ``"-€ 12.345"`` (or with ``minus``)."""
     v = _finite(value)
     if v is None:
         return missing
-    return ("-€ " if v < 0 else "€ ") + nl_number(abs(v), decimals)
+    text = nl_number(abs(v), decimals)
+    return (minus + "€ " if v < 0 and set(text) - set("0,.") else "€ ") + text
 
 
 def nl_percent(share: object, decimals: int = 1, missing: str = "–") -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nabij.io.numbers import nl_int
 from nabij.measures.context import DivisionView
 from nabij.measures.definitions import FLOWS, SCHOOLS, Definition, Params, Part, in_family, num
 from nabij.tables import SCHOOL_TYPES
@@ -14,7 +15,7 @@ TYPE_LABEL = {"BAO": "basisonderwijs", "SBO": "SBO", "SO": "SO", "VO": "VO", "PR
 
 
 def definitions(p: Params) -> dict[str, Definition]:
-    small = f"{p.small_region:,.0f}".replace(",", ".")
+    small = nl_int(p.small_region)
     d = {
         "regios": Definition("Aantal regio's", "Aantal regio's in de indeling.", "aantal"),
         "leerlingen_totaal": Definition(
@@ -36,7 +37,7 @@ def definitions(p: Params) -> dict[str, Definition]:
             "samenwerkingsverbanden uit het advies.", "aantal", "lager", SCHOOLS),
         "regios_groot": Definition(
             "Regio's boven het maximum", "Aantal regio's met meer leerlingen dan het maximum: "
-            + (f"{p.large_region:,.0f}".replace(",", ".") + " leerlingen"
+            + (nl_int(p.large_region) + " leerlingen"
                if p.large_region is not None else "standaard het grootste bestaande SWV van "
                "de sector (funderend: het grootste bestaande paar PO- en VO-SWV; aanname van "
                "nabij, het advies noemt geen getal)") + ".", "aantal", "lager", SCHOOLS),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from nabij.errors import NabijError, Problem
+from nabij.io.numbers import nl_int
 from nabij.optimize.problem import AreaGraph, Constraints, _components
 
 NEST_WORD = {"jeugdregio": "jeugdregio", "provincie": "provincie"}
@@ -27,7 +28,7 @@ class InfeasibleError(NabijError):
 
 def fmt(x: float) -> str:
     """Dutch thousands separator: 12345 -> '12.345'."""
-    return f"{x:,.0f}".replace(",", ".")
+    return nl_int(x)
 
 
 def _piece_name(graph: AreaGraph, idx: np.ndarray) -> str:

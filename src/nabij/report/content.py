@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from nabij.defaults import MIN_REGION_PUPILS
-from nabij.privacy import is_suppressed, suppress_label
+from nabij.privacy import is_suppressed, publish, suppress_label
 from nabij.report.fmt import SHARE_UNITS, format_value, is_count_unit, is_number, nl_number
 from nabij.report.measures_folder import DivisionResult, Measures
 
@@ -416,6 +416,13 @@ def distance_table(div: DivisionResult) -> Table | None:
 
 
 # --------------------------------------------------------------------------- grensverkeer
+def published_flows(f: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The flow table as published (:func:`nabij.privacy.publish`): small flows hidden, with
+    complementary cells against the totals per home and school region."""
+    f = f.assign(van=f["van"].astype(str), naar=f["naar"].astype(str))
+    return publish(f, ["leerlingen"], threshold, totals=[(), ("van",), ("naar",)])
+
+
 def flow_table(div: DivisionResult, threshold: int, names: dict[str, str],
                top: int | None = 15) -> tuple[Table, list[tuple[str, float]], float | None]:
     """Largest flows between different regions; also (label, value) bars and the share of
@@ -425,6 +432,7 @@ def flow_table(div: DivisionResult, threshold: int, names: dict[str, str],
     headers = ["Van (woonregio)", "Naar (schoolregio)", "Leerlingen"]
     if f is None or not {"van", "naar", "leerlingen"} <= set(f.columns):
         return Table(headers, [], ["", "", "leerlingen"]), [], None
+    f = published_flows(f, threshold)
     n, hidden = parse_counts(f["leerlingen"], threshold)
     f = pd.DataFrame({"van": f["van"].astype(str), "naar": f["naar"].astype(str),
                       "n": np.where(hidden, threshold / 2, np.nan_to_num(n)), "hidden": hidden})

@@ -181,6 +181,7 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
         f = div.grensverkeer
         if f is None or not {"van", "naar", "leerlingen"} <= set(f.columns):
             continue
+        f = content.published_flows(f, threshold)
         n, hidden = content.parse_counts(f["leerlingen"], threshold)
         for van, naar, v, h in zip(f["van"].astype(str), f["naar"].astype(str), n, hidden,
                                    strict=True):

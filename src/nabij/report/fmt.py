@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TypeGuard
 
+from nabij.io.numbers import nl_number as io_nl_number
 from nabij.privacy import DEFAULT_THRESHOLD, format_count, is_suppressed, suppress_label
 
 COUNT_UNITS = frozenset({"leerlingen", "kinderen", "leerling"})
@@ -27,9 +28,8 @@ def is_number(value: object) -> TypeGuard[float]:
 
 
 def nl_number(value: float, decimals: int = 1) -> str:
-    """12345.678 -> "12.345,7" (Dutch separators)."""
-    s = f"{float(value):,.{decimals}f}"
-    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """12345.678 -> "12.345,7" (Dutch separators; :func:`nabij.io.numbers.nl_number`)."""
+    return io_nl_number(value, decimals)
 
 
 def is_count_unit(eenheid: str | None) -> bool:

@@ -15,6 +15,7 @@ from html import escape
 import pandas as pd
 
 from nabij.fund.factors import PROVISION_LABEL
+from nabij.io.numbers import nl_euro, nl_number
 from nabij.privacy import DEFAULT_THRESHOLD, format_count, is_suppressed, suppress_label
 
 GEM = '<span class="label-gem">gemodelleerd</span>'
@@ -24,18 +25,14 @@ def eur(value: float) -> str:
     """12345.6 -> "€ 12.346"; negative amounts get a minus sign: "−€ 1.234"."""
     if value is None or pd.isna(value):
         return "–"
-    v = round(float(value))
-    s = f"{abs(v):,}".replace(",", ".")
-    return ("−€ " if v < 0 else "€ ") + s
+    return nl_euro(value, minus="−")
 
 
 def num(value: float, digits: int = 0) -> str:
     """A Dutch number: 1234.5 -> "1.234,5"."""
     if value is None or pd.isna(value):
         return "–"
-    s = f"{float(value):,.{digits}f}"
-    s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return "−" + s[1:] if s.startswith("-") else s
+    return nl_number(value, digits, minus="−")
 
 
 def pct(value: float, digits: int = 1) -> str:

@@ -13,6 +13,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from nabij.fileio import atomic_write_text
+from nabij.io.labels import PROVENANCE_LABELS
 from nabij.privacy import DEFAULT_THRESHOLD
 from nabij.report import charts, content, scenario_section
 from nabij.report.content import Cell, Table
@@ -21,7 +22,7 @@ from nabij.report.maps import Geography, MapKit, distance_legend, gemeente_means
 from nabij.report.measures_folder import DivisionResult, Measures
 
 TEMPLATES = Path(__file__).with_name("templates")
-STATUS_NL = {"observed": "waargenomen", "modelled": "gemodelleerd", "mixed": "gemengd"}
+STATUS_NL = PROVENANCE_LABELS
 DISTANCE_STACK = (
     ("#FFF7BC", "tot en met 5 km"), ("#FEC44F", "5 tot 10 km"), ("#CC4C02", "10 tot 20 km"),
     ("#662506", "meer dan 20 km"), ("url(#arcering)", "geen in eigen regio"),
@@ -203,7 +204,10 @@ def _division_page(ctx: Context, div: DivisionResult) -> dict:
             "id": cid, "title": "Grensverkeer",
             "svg": Markup(charts.hbar_chart(
                 cid, [charts.Bar(lab, v, format_value(v, "leerlingen", thr))
-                      for lab, v in bars[:12]], title, "leerlingen", label_width=200)),
+                      for lab, v in bars[:12]], title, "leerlingen", label_width=200)
+                if bars else
+                f'<p class="leeg">Geen grafiek: alle stromen tussen regio\'s zijn kleiner dan '
+                f'{thr} leerlingen of afgeschermd voor de privacy.</p>'),
             "caption": caption + ".",
             "table": flows,
         })

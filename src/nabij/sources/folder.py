@@ -411,7 +411,8 @@ def _herkomst(herkomst: object, name: str, problems: list[Problem]) -> dict:
         status = str(entry.get("status", "waargenomen")).strip().lower()
         if status not in STATUS_WORDS:
             problems.append(Problem(f"onbekende status '{entry.get('status')}' (toegestaan: "
-                                    f"waargenomen, gemodelleerd, gemengd)", name, column=where))
+                                    "waargenomen, gemodelleerd, deels gemodelleerd)", name,
+                                    column=where))
             continue
         toelichting = entry.get("toelichting", [])
         if isinstance(toelichting, str):

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from nabij.io.numbers import nl_number
 from nabij.sources import cbs, geo, regeling, rmc, schools_nl
 from nabij.sources.nl_files import bad_file, require_dir
 from nabij.tables import TABLES, TableBundle
@@ -42,8 +43,7 @@ def _xy(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 def _nl(x: float, digits: int = 0) -> str:
     """A number the Dutch way: 1.357.700 / 3,2."""
-    s = f"{x:,.{digits}f}"
-    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+    return nl_number(x, digits)
 
 
 class _Notes:

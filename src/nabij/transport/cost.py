@@ -45,6 +45,7 @@ from nabij.atlas.index import positions
 from nabij.defaults import SCHOOL_DAYS, TRANSPORT_SPEED_KMH, TRANSPORT_THRESHOLD_KM
 from nabij.errors import InputError
 from nabij.fund import export
+from nabij.io.numbers import nl_number
 from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values, published_totals
 
 TRANSPORT_TYPES: tuple[str, ...] = ("SBO", "SO", "VSO")
@@ -68,8 +69,7 @@ MODELLED = "gemodelleerd"
 
 def nl(x: float, digits: int = 0) -> str:
     """A number the Dutch way: 1.234.567 / 3,25."""
-    s = f"{x:,.{digits}f}"
-    return s.replace(",", "_").replace(".", ",").replace("_", ".")
+    return nl_number(x, digits)
 
 
 @dataclass(frozen=True)
