@@ -75,11 +75,14 @@ def wall(src: Path, *args: str) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before", type=Path, required=True, help="older source tree")
+    ap.add_argument("--after", type=Path, default=ROOT,
+                    help="newer source tree (default: this checkout; use a frozen copy when "
+                         "the checkout may change during the run)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--skip-demo", action="store_true")
     args = ap.parse_args()
-    trees = {"voor": args.before.resolve() / "src", "na": ROOT / "src"}
+    trees = {"voor": args.before.resolve() / "src", "na": args.after.resolve() / "src"}
     tmp = Path(tempfile.mkdtemp(prefix="nabij-bench-index-"))
     stores = {}
     for label, src in trees.items():  # each tree reads its own store format
