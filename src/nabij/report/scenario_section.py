@@ -172,7 +172,7 @@ def uncertainty_block(recipe: dict) -> str:
 
 
 def _num(v: float) -> str:
-    """10000.0 -> '10.000', 0.8 -> '0,8'."""
+    """12345.0 -> '12.345', 0.8 -> '0,8'."""
     if float(v).is_integer() or abs(v) >= 100:
         return nl_number(v, 0)
     return nl_number(v, 3).rstrip("0").rstrip(",")
