@@ -23,7 +23,7 @@ from pathlib import Path
 from nabij.errors import InputError, Problem
 from nabij.io.oserrors import os_reason
 
-MAX_CSV_BYTES = 25 * 1024 * 1024
+MAX_CSV_BYTES = 25_000_000
 """Largest user CSV nabij reads (bytes); larger files are refused at the start."""
 
 DELIMITERS = (";", ",", "\t")
