@@ -154,3 +154,14 @@ def test_checker_fails_on_an_unranked_layer_and_a_cycle(tmp_path: Path) -> None:
     bad = check_tree(root)
     assert any("laag 'nieuw'" in b for b in bad), bad
     assert any(b.startswith("importkring") and "nabij.atlas.store" in b for b in bad), bad
+
+
+def test_transport_does_not_import_fund() -> None:
+    """Shared pieces (units, writers, positions) live below both; the fund reads transport's
+    savings, never the other way round."""
+    root = SRC / "transport"
+    modules = {_module_name(SRC, p) for p in SRC.rglob("*.py")}
+    bad = [f"{p.name}: {m}" for p in root.rglob("*.py")
+           for m in _imports(p, "nabij", _module_name(SRC, p), modules)
+           if m == "nabij.fund" or m.startswith("nabij.fund.")]
+    assert not bad, bad

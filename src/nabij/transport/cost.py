@@ -44,7 +44,7 @@ from nabij.atlas.distance import DistanceModel, StraightLineDetour
 from nabij.atlas.index import positions
 from nabij.defaults import SCHOOL_DAYS, TRANSPORT_SPEED_KMH, TRANSPORT_THRESHOLD_KM
 from nabij.errors import InputError
-from nabij.fund import export
+from nabij.io import writers as export
 from nabij.io.numbers import nl_number
 from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values, published_totals
 

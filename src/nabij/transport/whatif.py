@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from nabij.errors import InputError, Problem
-from nabij.fund import export
+from nabij.io import writers as export
 from nabij.io.oserrors import os_reason
 from nabij.privacy import DEFAULT_THRESHOLD, publish, publish_values, published_totals
 from nabij.tables import NL_LAT, NL_LON, clusters_of
