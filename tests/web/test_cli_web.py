@@ -57,6 +57,7 @@ def test_export_writes_the_agreements_register(demo_dir, tmp_path):
     r = run(["beheer", "export", "--regio", "GEEN", "--uit", str(tmp_path / "x.xlsx")], data)
     assert r.returncode == 2 and "bestaat niet" in r.stderr and not (tmp_path / "x.xlsx").exists()
     env = dict(os.environ, NABIJ_DATA_DIR=str(data))
+    env.pop("NABIJ_DATABASE_URL", None)  # the demo of this module lives in SQLite
     code = subprocess.run(
         [sys.executable, "-c", "from nabij.web.runtime import setup; setup(False);"
          "from nabij.web.overleg.models import Agreement;"
