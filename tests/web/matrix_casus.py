@@ -32,6 +32,7 @@ ENTRIES: dict[str, Entry] = {
     "casus:home": Entry(ALL_ROLES),
     "casus:list": Entry(CASUS, RPK, query="?q=GM9"),
     "casus:new": Entry(WORK, RPK, BOTH),
+    "casus:import": Entry(WORK, RPK, BOTH),
     "casus:ledger": Entry(WORK, RPK, BOTH, post_allowed=ONLY_COORD),
     "casus:readlog": Entry(ONLY_COORD, RPK),
     "casus:desk": Entry(ONLY_COORD, RPK, BOTH),

@@ -273,3 +273,27 @@ def test_destruction_needs_coordinator_and_second_person_and_removes_history(key
     assert not Case.history.filter(id=old.pk).exists()
     dl.refresh_from_db()
     assert dl.executed_on is not None and dl.destroyed == [old.number]
+
+
+def test_csv_import_writes_all_rows_or_nothing(keyed, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from nabij.web.casus.models import Case
+
+    region = keyed.regions["A"].region
+    _login(client, keyed, "loket")
+    head = "leerlingnummer;school;geboortejaar;gemeente;soort;verzuim;status;aangemeld_op;" \
+           "thuis_sinds\n"
+    good = head + "1;01AA00;2013;GM0001;thuiszitter;absoluut;in behandeling;2025-01-02;" \
+                  "2024-12-20\n2;01AA00;2012;GM0001;integraal verzoek;;aangemeld;2025-01-03;\n"
+    bad = good + "3;01AA00;20xx;GM0001;integraal verzoek;;aangemeld;2025-01-03;\n"
+    n = Case.objects.filter(region=region).count()
+    url = reverse("casus:import", args=[region.pk])
+    r = client.post(url, {"bestand": SimpleUploadedFile("zaken.csv", bad.encode())})
+    text = r.content.decode()
+    assert r.status_code == 200 and "Er is niets opgeslagen" in text
+    assert "rij 4, kolom &#x27;geboortejaar&#x27;" in text
+    assert Case.objects.filter(region=region).count() == n
+    r = client.post(url, {"bestand": SimpleUploadedFile("zaken.csv", good.encode())})
+    assert r.status_code == 302
+    assert Case.objects.filter(region=region).count() == n + 2

@@ -209,3 +209,10 @@ class FilterForm(AccessibleForm):
                                choices=[("", "alle")] + _choices(Status))
     kind = forms.ChoiceField(label="Soort", required=False,
                              choices=[("", "alle")] + _choices(CaseKind))
+
+
+class ImportForm(AccessibleForm):
+    bestand = forms.FileField(
+        label="CSV-bestand met zaken",
+        help_text="Kolommen: zie docs/casusimport.md in de documentatie. Eerst worden alle rijen gecontroleerd; "
+                  "bij één fout wordt niets opgeslagen. Geen BSN, naam, geboortedatum of adres.")

@@ -211,3 +211,31 @@ def execute(row: DestructionList) -> list[str]:
     row.destroyed = numbers
     row.save(update_fields=["executed_on", "destroyed"])
     return numbers
+
+
+@transaction.atomic
+def import_csv(region, user, data: bytes, name: str) -> int:
+    """Every case of an uploaded CSV, or none (:func:`nabij.casework.importer.import_cases`
+    checks all rows first; the inserts run in one transaction)."""
+    from nabij.casework.importer import import_cases
+
+    result = import_cases(data, name, region.code, key_for(region), today())
+    who = _name(user)
+    rows = [Case(region=region, kind=c.kind.value, child=c.child, birth_year=c.birth_year,
+                 gemeente=c.gemeente, school=c.school or "", status=c.status.value,
+                 verzuim=c.verzuim.value if c.verzuim else "", registered_on=c.registered_on,
+                 out_of_school_since=c.out_of_school_since, offer_on=c.offer_on,
+                 closed_on=c.closed_on, source_ref=c.source_ref or "",
+                 decision_on=c.exemption.on if c.exemption else None,
+                 decision_by=c.exemption.by if c.exemption else "",
+                 decision_granted=c.exemption.granted if c.exemption else None,
+                 decision_reasons=c.exemption.reasons if c.exemption else "",
+                 valid_until=c.exemption.valid_until if c.exemption else None)
+            for c in result.cases]
+    for row in rows:
+        row.save()
+    StatusChange.objects.bulk_create(
+        [StatusChange(case=row, region=region, on=s.on, status=s.status.value,
+                      by=f"{who} (import)", note=s.note)
+         for row, c in zip(rows, result.cases, strict=True) for s in c.history])
+    return len(rows)

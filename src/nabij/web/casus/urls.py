@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("regio/<int:rpk>/", views.case_list, name="list"),
     path("regio/<int:rpk>/nieuw/", views.case_new, name="new"),
+    path("regio/<int:rpk>/inlezen/", views.case_import, name="import"),
     path("regio/<int:rpk>/doorbraakbudget/", views.ledger, name="ledger"),
     path("regio/<int:rpk>/leeslog/", views.readlog, name="readlog"),
     path("regio/<int:rpk>/doorzettingsmacht/", views.desk, name="desk"),

@@ -18,6 +18,7 @@ from nabij.casework import budget, clock, flow, vierogen
 from nabij.casework import exports as returns
 from nabij.casework.errors import CaseworkError
 from nabij.casework.kinds import AssessorRole, CaseKind, Source, Status, Verzuim
+from nabij.errors import NabijError
 from nabij.web.casus import forms, service
 from nabij.web.casus import returns as db_returns
 from nabij.web.casus.clock import today
@@ -168,6 +169,27 @@ def case_new(request, rpk: int):
         "submit": "Zaak registreren", "cancel": reverse("casus:list", args=[region.pk]),
         "intro": "Alleen wat de zaak nodig heeft: geen BSN, geen naam, geen geboortedatum."},
         _crumbs(region, ("Zaak registreren", None)), nav="regio")
+
+
+@login_required
+def case_import(request, rpk: int):
+    region = _region(request, rpk)
+    require(request.user, "casus.work", region)
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["bestand"]
+        try:
+            n = service.import_csv(region, request.user, upload.read(), upload.name)
+        except NabijError as e:
+            form.add_error("bestand", str(e).splitlines()[0])
+            problems = [str(p) for p in getattr(e, "problems", [])][:200]
+        else:
+            messages.success(request, f"{n} zaken ingelezen.")
+            return redirect("casus:list", rpk=region.pk)
+    return page(request, "casus/import.html", {
+        "form": form, "region": region, "problems": problems},
+        _crumbs(region, ("Zaken inlezen", None)), nav="regio")
 
 
 # -- detail (a logged read) ---------------------------------------------------------------------
