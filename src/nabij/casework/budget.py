@@ -24,6 +24,7 @@ from enum import StrEnum
 from nabij.casework.errors import CaseworkError
 from nabij.casework.kinds import Source
 from nabij.defaults import DOORBRAAK_WARNING_SHARE
+from nabij.io.numbers import nl_euro
 
 
 class EntryKind(StrEnum):
@@ -66,10 +67,8 @@ class Balance:
 
 
 def euro(cents: int) -> str:
-    """Dutch euro amount: ``123456 -> "€ 1.234,56"``."""
-    sign = "-" if cents < 0 else ""
-    whole, rest = divmod(abs(int(cents)), 100)
-    return f"{sign}€ {whole:,}".replace(",", ".") + f",{rest:02d}"
+    """Dutch euro amount of whole cents: ``123456 -> "€ 1.234,56"`` (the one formatter)."""
+    return nl_euro(int(cents) / 100, 2)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ from nabij.casework.counts import (
 from nabij.casework.errors import CaseworkError
 from nabij.casework.periods import Period, SchoolYear
 from nabij.fileio import atomic_write
+from nabij.io.cells import csv_safe_frame
+from nabij.io.writers import write_csv
 from nabij.privacy import DEFAULT_THRESHOLD, check_threshold, publish, suppress_label
 
 INSPECTIE_ROW_TOTALS = (("thuiszitters", "absoluut_verzuim", "langdurig_relatief_verzuim"),)
@@ -122,7 +124,7 @@ def inspectie(frame: pd.DataFrame, period: Period, regions: Iterable[str] | None
 def return_bytes(ret: Return, fmt: str) -> bytes:
     """``ret`` as the bytes of a ``csv`` or ``xlsx`` file (for a download)."""
     if fmt == "csv":
-        return ret.table.to_csv(index=False).encode("utf-8")
+        return csv_safe_frame(ret.table).to_csv(index=False).encode("utf-8")
     if fmt == "xlsx":
         buf = io.BytesIO()
         _xlsx(ret, buf)
@@ -138,8 +140,7 @@ def write_return(ret: Return, out: str | Path) -> Path:
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix == ".csv":
-        return atomic_write(out, lambda tmp: ret.table.to_csv(tmp, index=False,
-                                                              encoding="utf-8"))
+        return write_csv(ret.table, out)
     if suffix == ".xlsx":
         return atomic_write(out, lambda tmp: _xlsx(ret, tmp))
     raise CaseworkError(f"{out}: kies een bestandsnaam op .csv of .xlsx")

@@ -214,5 +214,6 @@ class FilterForm(AccessibleForm):
 class ImportForm(AccessibleForm):
     bestand = forms.FileField(
         label="CSV-bestand met zaken",
-        help_text="Kolommen: zie docs/casusimport.md in de documentatie. Eerst worden alle rijen gecontroleerd; "
-                  "bij één fout wordt niets opgeslagen. Geen BSN, naam, geboortedatum of adres.")
+        help_text="Kolommen: zie docs/casusimport.md in de documentatie. Eerst worden alle "
+                  "rijen gecontroleerd; bij één fout wordt niets opgeslagen. Geen BSN, naam, "
+                  "geboortedatum of adres.")
