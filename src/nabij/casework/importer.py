@@ -257,10 +257,10 @@ def import_cases(data: bytes, file: str, region: str, key: bytes, today: date,
     cases = [_case(r, region, key, today, make_id(i)) for i, r in enumerate(rows, start=1)]
     _duplicates(rows, cases)
     problems += [p for r in rows for p in r.problems]
-    if problems or not rows:
-        raise InputError(f"{file}: {len(problems) or 'geen'} problemen in {len(rows)} rijen; er "
-                         "is niets opgeslagen" if rows else f"{file}: geen zaken in het bestand",
-                         problems)
+    if problems:
+        raise InputError(f"{file}: {len(problems)} problemen; er is niets opgeslagen", problems)
+    if not rows:
+        raise InputError(f"{file}: geen zaken in het bestand; er is niets opgeslagen")
     return ImportResult(tuple(c for c in cases if c is not None), file)
 
 
