@@ -39,7 +39,8 @@ from nabij.sectors import SECTORS
 
 @dataclass(frozen=True)
 class ScenarioOptions:
-    """Parameters of the built-in scenarios (defaults from the advice)."""
+    """Parameters of the built-in scenarios. Only the fusie threshold (10,000) is a default
+    from the advice; the other defaults are assumptions of nabij (see nabij.defaults)."""
 
     fusie_threshold: float = FUSIE_MIN_REGION_PUPILS
     s1_min_share: float = S1_MIN_SHARE

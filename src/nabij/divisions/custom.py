@@ -127,6 +127,7 @@ def read_custom(
             sector=sec,
             assignment=assignment,
             recipe={"bouwer": "custom", "scenario": f"custom:{path.name}", "sector": sec,
+                    "regel": f"eigen indeling uit {path.name} (per {_LEVEL_NL[level]})",
                     "bestand": str(path), "niveau": level},
             region_names=names,
         ))

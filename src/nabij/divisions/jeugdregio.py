@@ -14,6 +14,7 @@ def jeugdregio_division(atlas: Atlas, sector: str = "PO+VO") -> Division:
     assignment = pc4["gemeente"].astype(str).map(gem.astype(str))
     assignment.index = pc4["pc4"].astype(str).to_numpy()
     recipe = {"bouwer": "jeugdregio", "scenario": "s2", "sector": sector,
+              "regel": "elk postcodegebied hoort bij de jeugdzorgregio van zijn gemeente",
               "bron": "jeugdregio van de gemeente van elk postcodegebied"}
     return named_division(f"S2 Jeugdregio {sector_of(sector).label}", sector, assignment, recipe,
                           atlas.jeugdregios, "jeugdregio")
