@@ -8,39 +8,25 @@ when one is missing. Leaves a screenshot of the first page in ``tests/artefacts/
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
+from browser_support import (
+    ARTEFACTS,
+    block_requests,
+    browser_tools,
+    collect_errors,
+    launch,
+    run_axe,
+    serious,
+)
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[1]
-AXE = ROOT / "tests" / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
-ARTEFACTS = ROOT / "tests" / "artefacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-def _chromium() -> str:
-    for c in ("/usr/bin/chromium", shutil.which("chromium") or "",
-              shutil.which("chromium-browser") or ""):
-        if c and Path(c).exists():
-            return c
-    pytest.skip("chromium ontbreekt (installeer met: bash tests/setup_browser.sh)")
 
 
 @pytest.fixture(scope="module")
 def browser_report(tmp_path_factory):
     """The report of the real chain (synthetic country, all built-in scenarios)."""
-    exe = _chromium()
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Python-pakket playwright ontbreekt "
-        "(installeer met: bash tests/setup_browser.sh)")
-    if not AXE.exists():
-        pytest.skip(f"axe-core ontbreekt in {AXE.parent} (installeer met: "
-                    "bash tests/setup_browser.sh)")
+    exe, sync_api = browser_tools()
     from nabij.atlas import build_atlas
     from nabij.measures import measure_all, write_measures
     from nabij.report import load_measures, write_all
@@ -60,24 +46,13 @@ def browser_report(tmp_path_factory):
 def page_result(browser_report):
     """Load the page offline; collect requests, console errors, DOM facts and axe results."""
     exe, sync_api, html, measures = browser_report
-    blocked: list[str] = []
-    errors: list[str] = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        browser = launch(p, exe)
         context = browser.new_context(viewport={"width": 1280, "height": 1600},
                                       offline=True, java_script_enabled=True)
-
-        def route(r):
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+        blocked = block_requests(context, lambda url: url.startswith("file://"))
         page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        errors = collect_errors(page)
         page.goto(html.as_uri(), wait_until="load")
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTEFACTS / "rapport.png"))
@@ -100,11 +75,7 @@ def page_result(browser_report):
         info_id = "info-" + maps[0]["id"]
         info = page.locator(f"#{info_id}").text_content()
         label = first.get_attribute("aria-label")
-        page.add_script_tag(path=str(AXE))
-        axe = page.evaluate(
-            """async () => { const r = await axe.run(document, {resultTypes: ['violations']});
-                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                   nodes: v.nodes.length, target: v.nodes.slice(0, 3).map(n => n.target)})); }""")
+        axe = run_axe(page)
         browser.close()
     return {"blocked": blocked, "errors": errors, "maps": maps, "value_maps": value_maps,
             "columns": columns, "info": info, "label": label, "axe": axe,
@@ -139,5 +110,5 @@ def test_keyboard_focus_shows_region_details(page_result):
 
 
 def test_axe_reports_no_serious_or_critical_violations(page_result):
-    bad = [v for v in page_result["axe"] if v["impact"] in ("serious", "critical")]
+    bad = serious(page_result["axe"])
     assert bad == [], json.dumps(bad, indent=1, ensure_ascii=False)

@@ -11,21 +11,22 @@ import json
 
 import pandas as pd
 import pytest
-
-from tests.test_browser import ARTEFACTS, AXE, CHROMIUM_ARGS, _chromium
+from browser_support import (
+    ARTEFACTS,
+    block_requests,
+    browser_tools,
+    collect_errors,
+    launch,
+    run_axe,
+    serious,
+)
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def monitor_page(tmp_path_factory):
-    exe = _chromium()
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Python-pakket playwright ontbreekt "
-        "(installeer met: bash tests/setup_browser.sh)")
-    if not AXE.exists():
-        pytest.skip(f"axe-core ontbreekt in {AXE.parent} (installeer met: "
-                    "bash tests/setup_browser.sh)")
+    exe, sync_api = browser_tools()
     from nabij.atlas import build_atlas
     from nabij.divisions import status_quo
     from nabij.monitor.catalogue import load_catalogue
@@ -55,22 +56,12 @@ def monitor_page(tmp_path_factory):
 
 def _inspect(exe, sync_api, html, shot: str) -> dict:
     """Load the page offline; collect requests, console errors, DOM facts and axe results."""
-    blocked, errors = [], []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        browser = launch(p, exe)
         context = browser.new_context(viewport={"width": 1280, "height": 1600}, offline=True)
-
-        def route(r):
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+        blocked = block_requests(context, lambda url: url.startswith("file://"))
         page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        errors = collect_errors(page)
         page.goto(html.as_uri(), wait_until="load")
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         page.locator(".regio").first.scroll_into_view_if_needed()
@@ -84,11 +75,7 @@ def _inspect(exe, sync_api, html, shot: str) -> dict:
             tzGroups: Array.from(document.querySelectorAll('.groep-tz')).map(g =>
                 Array.from(g.querySelectorAll('h4')).map(h => h.textContent.trim())),
         })""")
-        page.add_script_tag(path=str(AXE))
-        axe = page.evaluate(
-            """async () => { const r = await axe.run(document, {resultTypes: ['violations']});
-                return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                   nodes: v.nodes.length, target: v.nodes.slice(0, 3).map(n => n.target)})); }""")
+        axe = run_axe(page)
         browser.close()
     return {"blocked": blocked, "errors": errors, "facts": facts, "axe": axe}
 
@@ -97,11 +84,7 @@ def _inspect(exe, sync_api, html, shot: str) -> dict:
 def real_monitor_page(tmp_path_factory, real_atlas, real_data_dir):
     """The monitor of the real Netherlands: CBS series, status-quo PO regions, a
     Stromenland-style target for every region, the example notes."""
-    exe = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Python-pakket playwright "
-                                   "ontbreekt (installeer met: bash tests/setup_browser.sh)")
-    if not AXE.exists():
-        pytest.skip(f"axe-core ontbreekt in {AXE.parent}")
+    exe, sync_api = browser_tools()
     from nabij.cli.monitor import EXAMPLES
     from nabij.divisions import status_quo
     from nabij.monitor.catalogue import load_catalogue
@@ -142,7 +125,7 @@ def test_thuiszitters_always_beside_vrijstellingen(monitor_page):
 
 
 def test_axe_reports_no_serious_or_critical_violations(monitor_page):
-    bad = [v for v in monitor_page["axe"] if v["impact"] in ("serious", "critical")]
+    bad = serious(monitor_page["axe"])
     assert bad == [], json.dumps(bad, indent=1, ensure_ascii=False)
 
 
@@ -153,5 +136,5 @@ def test_real_netherlands_monitor_passes_axe_offline(real_monitor_page):
     assert len(res.targets) == len(res.regions) == page["facts"]["regions"]
     assert page["facts"]["charts"] == page["facts"]["tables"] == \
         len(res.regions) * len(res.indicators)
-    bad = [v for v in page["axe"] if v["impact"] in ("serious", "critical")]
+    bad = serious(page["axe"])
     assert bad == [], json.dumps(bad, indent=1, ensure_ascii=False)

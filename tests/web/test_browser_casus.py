@@ -13,42 +13,24 @@ import re
 from datetime import date
 
 import pytest
+from browser_support import ARTEFACTS, block_requests, browser_tools, launch, run_axe, serious
 
 from nabij.casework.periods import add_months
 from nabij.casework.pseudonym import env_name
-from tests.test_browser import ARTEFACTS, AXE, CHROMIUM_ARGS, _chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 START = date(2025, 1, 6)
-AXE_JS = """async () => { const r = await axe.run(document, {resultTypes: ['violations']});
-  return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
-    .map(v => ({id: v.id, help: v.help, target: v.nodes.slice(0, 3).map(n => n.target)})); }"""
 
 
 @pytest.fixture
 def browser_page(live_server):
-    exe = _chromium()
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Python-pakket playwright ontbreekt "
-        "(installeer met: bash tests/setup_browser.sh)")
-    if not AXE.exists():
-        pytest.skip(f"axe-core ontbreekt in {AXE.parent} (installeer met: "
-                    "bash tests/setup_browser.sh)")
-    blocked: list[str] = []
+    exe, sync_api = browser_tools()
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        browser = launch(p, exe)
         context = browser.new_context(viewport={"width": 1280, "height": 1400},
                                       bypass_csp=True)  # to inject axe-core only
-
-        def route(r):
-            if r.request.url.startswith(live_server.url):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+        blocked = block_requests(context, lambda url: url.startswith(live_server.url))
         page = context.new_page()
         yield page, live_server.url, blocked
         browser.close()
@@ -61,8 +43,7 @@ class Visit:
         self.page, self.base, self.violations = page, base, {}
 
     def check(self) -> str:
-        self.page.add_script_tag(path=str(AXE))
-        bad = self.page.evaluate(AXE_JS)
+        bad = serious(run_axe(self.page))
         if bad:
             self.violations[self.page.url] = bad
         return self.page.content()

@@ -19,26 +19,22 @@ import sys
 import time
 import urllib.request
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
+from browser_support import (
+    ARTEFACTS,
+    AXE,
+    ROOT,
+    block_requests,
+    browser_tools,
+    collect_errors,
+    launch,
+    run_axe,
+)
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "tests" / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
-ARTEFACTS = ROOT / "tests" / "artefacts"
 AXE_SOURCE = AXE.read_text(encoding="utf-8") if AXE.exists() else ""
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-def _chromium() -> str:
-    for c in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if Path(c).exists():
-            return c
-    pytest.skip("chromium ontbreekt (installeer met: bash tests/setup_browser.sh)")
 
 
 def _free_port() -> int:
@@ -50,11 +46,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A demo database and `nabij web` serving it; yields (base url, coordinator password)."""
-    exe = _chromium()
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Python-pakket playwright "
-                                   "ontbreekt (installeer met: bash tests/setup_browser.sh)")
-    if not AXE.exists():
-        pytest.skip(f"axe-core ontbreekt in {AXE.parent} (bash tests/setup_browser.sh)")
+    exe, sync_api = browser_tools()
     data = tmp_path_factory.mktemp("webbrowser")
     env = dict(os.environ, NABIJ_DATA_DIR=str(data), COLUMNS="200")
     env.pop("NABIJ_DATABASE_URL", None)
@@ -102,10 +94,7 @@ class Visit:
                 if attempt == 2:
                     raise
                 self.page.wait_for_timeout(300)
-        self.axe[label] = self.page.evaluate(
-            """async () => { const r = await axe.run(document, {resultTypes: ['violations']});
-               return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                  target: v.nodes.slice(0, 3).map(n => n.target)})); }""")
+        self.axe[label] = run_axe(self.page, inject=False)
         self.shots += 1
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTEFACTS / f"web-{self.shots:02d}.png"), full_page=True)
@@ -129,25 +118,14 @@ def _login_with_keyboard(page, password: str) -> None:
 @pytest.fixture(scope="module")
 def journey(server):
     exe, sync_api, base, password = server
-    blocked: list[str] = []
-    errors: list[str] = []
     facts: dict[str, object] = {}
     today = date.today()
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        browser = launch(p, exe)
         context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="nl-NL")
-
-        def route(r):
-            if r.request.url.startswith(base) or r.request.url.startswith("data:"):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        context.route("**/*", route)
+        blocked = block_requests(context, lambda url: url.startswith((base, "data:")))
         page = context.new_page()
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        errors = collect_errors(page)
         v = Visit(page)
 
         page.goto(base + "/inloggen/")
