@@ -24,25 +24,14 @@ import numpy as np
 import pandas as pd
 
 from nabij.errors import InputError, Problem
+from nabij.sources.cbs import NOT_A_GEMEENTE, ONDERWIJSSOORT, PUPIL_COUNT, PUPILS
+from nabij.sources.nl_files import bad_file, read_csv
 
 FOLDER = "cbs_speciaal_onderwijs_gemeente"
-PUPILS = f"{FOLDER}/speciaal_onderwijs.csv"
 PER_YEAR = f"{FOLDER}/gemeenten_per_jaar.csv"
 MERGERS = f"{FOLDER}/samenvoegingen.csv"
 SPLITS = f"{FOLDER}/opsplitsingen.csv"
-VALUE = "Leerlingen/studenten (aantal)"
 
-ONDERWIJSSOORT = {
-    "Basisonderwijs": "BAO",
-    "Speciaal basisonderwijs": "SBO",
-    "Speciaal onderwijs": "SO",
-    "Voortgezet speciaal ondewijs": "VSO",  # sic, as CBS spells it in this extract
-    "Voortgezet speciaal onderwijs": "VSO",
-    "Totaal voortgezet onderwijs": "VO",
-}
-"""CBS onderwijssoort -> school type. CBS' VO includes praktijkonderwijs (no PrO series)."""
-
-NOT_A_GEMEENTE = "Gemeenten; niet in te delen"
 ALIASES = {
     # merged into De Friese Meren on 1 January 2014; absent from gemeenten_per_jaar.csv
     "Gaasterlân-Sleat": "De Friese Meren",
@@ -91,35 +80,13 @@ def school_year_label(year: int, provisional: bool = False) -> str:
     return f"{year}/'{(year + 1) % 100:02d}" + ("*" if provisional else "")
 
 
-def _read(path: Path, rel: str, **kw: object) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError(f"Bronbestand ontbreekt in de datamap '{path.parent.parent}'",
-                         [Problem("bestand niet gevonden", rel)])
-    try:
-        df = pd.read_csv(path, **kw)  # type: ignore[arg-type]
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as e:
-        raise InputError("Bronbestand kan niet gelezen worden",
-                         [Problem(f"leesfout: {e}", rel)]) from e
-    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-    return df
-
-
-def _need(df: pd.DataFrame, cols: list[str], rel: str) -> None:
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise InputError("Bronbestand heeft niet de verwachte kolommen",
-                         [Problem(f"kolom ontbreekt (gevonden: {', '.join(df.columns)})",
-                                  rel, 1, c) for c in missing])
-
-
 def _successors(data_dir: Path) -> dict[str, list[str]]:
     """Old gemeente code -> the codes it went to (mergers and splits, without self-links)."""
     nxt: dict[str, list[str]] = defaultdict(list)
     for old, new in EXTRA_SUCCESSORS.items():
         nxt[old] = list(new)
     for rel, new_col in ((MERGERS, "code_nieuw"), (SPLITS, "code_nieuw")):
-        df = _read(data_dir / rel, rel, dtype=str)
-        _need(df, ["code_oud", new_col], rel)
+        df = read_csv(data_dir, rel, ["code_oud", new_col], dtype=str)
         for old, new in zip(df["code_oud"].str.strip(), df[new_col].str.strip(), strict=True):
             if old != new and new != PLACEHOLDER and new not in nxt[old]:
                 nxt[old].append(new)
@@ -163,20 +130,18 @@ def read_cbs_history(data_dir: str | Path, gemeenten: pd.DataFrame) -> PupilHist
     when a region name cannot be placed.
     """
     data_dir = Path(data_dir)
-    raw = _read(data_dir / PUPILS, PUPILS, sep=";", encoding="utf-8-sig", dtype=str)
-    _need(raw, ["Onderwijssoort", "Perioden", "Regiokenmerken", VALUE], PUPILS)
-    per_year = _read(data_dir / PER_YEAR, PER_YEAR, dtype=str)
-    _need(per_year, ["jaar", "gemeentenaam", "code"], PER_YEAR)
+    raw = read_csv(data_dir, PUPILS, ["Onderwijssoort", "Perioden", "Regiokenmerken", PUPIL_COUNT],
+                   sep=";", encoding="utf-8-sig", dtype=str)
+    per_year = read_csv(data_dir, PER_YEAR, ["jaar", "gemeentenaam", "code"], dtype=str)
     if "Geslacht" in raw.columns:
         raw = raw[raw["Geslacht"].astype(str).str.startswith("Totaal")]
     raw = raw.assign(soort=raw["Onderwijssoort"].str.strip().map(ONDERWIJSSOORT),
                      periode=raw["Perioden"].str.strip(),
                      regio=raw["Regiokenmerken"].str.strip(),
-                     n=pd.to_numeric(raw[VALUE], errors="coerce"))
+                     n=pd.to_numeric(raw[PUPIL_COUNT], errors="coerce"))
     raw = raw[raw["soort"].notna() & raw["n"].notna()]
     if raw.empty:
-        raise InputError("Bronbestand heeft een onverwachte inhoud",
-                         [Problem("geen leerlingaantallen gevonden", PUPILS)])
+        raise bad_file(PUPILS, "geen leerlingaantallen gevonden")
     years = raw["periode"].str[:4]
     if not years.str.fullmatch(r"\d{4}").all():
         raise InputError("Bronbestand heeft een onverwachte inhoud",

@@ -16,6 +16,7 @@ from nabij.sources.nl_files import bad_file, read_csv
 PC4_2024 = "cbs_pc4/cbs_pc4_2024_kern.csv"
 PC4_2023 = "cbs_pc4/cbs_pc4_2023_kern.csv"
 PUPILS = "cbs_speciaal_onderwijs_gemeente/speciaal_onderwijs.csv"
+PUPIL_COUNT = "Leerlingen/studenten (aantal)"
 
 COUNT_COLUMNS = ["inwoners", "inw_0_14", "inw_15_24"]
 CONTEXT_COLUMNS = ["hh_eenouder", "hh_tweeouder", "uitkering_ww_bijstand_ao", "stedelijkheid"]
@@ -69,7 +70,7 @@ def read_pupils_by_gemeente(data_dir: Path) -> tuple[pd.DataFrame, str, dict[str
     VO; empty cells of existing gemeenten count as 0), the period label (``2023/'24*``) and
     the pupils per type of the region "Gemeenten; niet in te delen".
     """
-    value = "Leerlingen/studenten (aantal)"
+    value = PUPIL_COUNT
     df = read_csv(data_dir, PUPILS, ["Onderwijssoort", "Perioden", "Regiokenmerken", value],
                   sep=";", encoding="utf-8-sig")
     df["Onderwijssoort"] = df["Onderwijssoort"].astype(str).str.strip()
