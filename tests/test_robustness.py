@@ -265,8 +265,16 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_output(atlas_dir: Path, work: P
     shutil.copytree(atlas_dir, out)
     old = tree(out)
     codes = []
-    for delay in (0.3, 0.9, 1.6, 2.4, 3.3):
+    # Interrupt at fractions of an uninterrupted run's duration on this machine, so the five
+    # moments spread over start-up, building, writing and swapping however fast or loaded it is.
+    started = time.monotonic()
+    full = run("atlas", "demo", "--schaal", "0.05", "--seed", "7", "--out", str(out))
+    duration = time.monotonic() - started
+    assert full.returncode == 0, full.stderr
+    old = tree(out)
+    for fraction in (0.1, 0.3, 0.5, 0.7, 0.9):
         p = _start("atlas", "demo", "--schaal", "0.05", "--seed", "7", "--out", str(out))
+        delay = fraction * duration
         time.sleep(delay)
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=120)
