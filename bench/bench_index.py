@@ -93,14 +93,15 @@ def main() -> None:
         for label, src in trees.items():
             store = str(stores[label])
             cases = {
-                "meten 1 (echt NL)": lambda: py(src, MEASURE_ONE, store),
-                "atlas laden (echt NL)": lambda: py(src, LOAD, store),
-                "scenario compare zonder optimalisator (echt NL)": lambda: wall(
+                "meten 1 (echt NL)": lambda src=src, store=store: py(src, MEASURE_ONE, store),
+                "atlas laden (echt NL)": lambda src=src, store=store: py(src, LOAD, store),
+                "scenario compare zonder optimalisator (echt NL)": lambda src=src, store=store,
+                label=label, i=i: wall(
                     src, "scenario", "compare", "--atlas", store, "--out",
                     str(tmp / f"cmp-{label}-{i}"), *sum((["-s", s] for s in SCENARIOS), [])),
             }
             if not args.skip_demo:
-                cases["demo (synthetisch land)"] = lambda: wall(
+                cases["demo (synthetisch land)"] = lambda src=src, label=label, i=i: wall(
                     src, "demo", "--out", str(tmp / f"demo-{label}-{i}"))
             for case, fn in cases.items():
                 results.setdefault((case, label), []).append(fn())
