@@ -71,15 +71,9 @@ INSPECTIE_COLUMNS = (
 )
 """Count columns of the Inspectie return."""
 
-REGISTER_INDICATORS = (
-    "absoluut_verzuim",
-    "langdurig_relatief_verzuim",
-    "zonder_aanbod_3mnd",
-    "vrijstelling_5a",
-    "vrijstelling_5b",
-    "vrijstelling_5c",
-)
-"""Indicator ids of the monitor's catalogue (``berekening = "register"``) that casework feeds."""
+REGISTER_INDICATORS = LEERPLICHT_COLUMNS
+"""Indicator ids of the monitor's catalogue (``berekening = "register"``) that casework feeds:
+the counts of the Leerplichttelling, named alike."""
 
 
 def case_frame(cases: Iterable[Case]) -> pd.DataFrame:

@@ -12,6 +12,7 @@ from rich.console import Console
 
 from nabij.cli.progress import console
 from nabij.errors import InputError
+from nabij.privacy import DEFAULT_THRESHOLD
 
 out = Console()
 """Results (passwords, written files) go to stdout; progress goes to stderr (``console``)."""
@@ -175,9 +176,23 @@ def _regions(regio: str, indeling: str):
     return list(qs)
 
 
-def _write_return(ret, path: Path) -> None:
+RETURN_OUT = typer.Option(..., "--out", help="Doelbestand: .csv of .xlsx.")
+RETURN_REGIO = typer.Option("", "--regio", help="Regiocode (leeg: alle regio's met zaken).")
+RETURN_INDELING = typer.Option("", "--indeling", help="Naam van de indeling.")
+RETURN_DREMPEL = typer.Option(DEFAULT_THRESHOLD, "--drempel",
+                              help=f"Privacydrempel (minstens {DEFAULT_THRESHOLD}).")
+
+
+def _write_return(kind: str, period, regio: str, indeling: str, drempel: int,
+                  path: Path) -> None:
+    """Build the return ``kind`` (a function of :mod:`nabij.web.casus.returns`) for the
+    regions chosen and write it."""
     from nabij.casework.exports import write_return
 
+    _setup()
+    from nabij.web.casus import returns
+
+    ret = getattr(returns, kind)(_regions(regio, indeling), period, drempel)
     write_return(ret, path)
     out.print(f"{ret.title} geschreven naar {path} ({len(ret.table)} rijen; aantallen onder "
               f"{ret.threshold} afgeschermd)", highlight=False)
@@ -186,38 +201,30 @@ def _write_return(ret, path: Path) -> None:
 @beheer.command("leerplichttelling")
 def beheer_leerplichttelling(
     schooljaar: str = typer.Option(..., "--schooljaar", help="Bijvoorbeeld 2024-2025."),
-    doel: Path = typer.Option(..., "--out", help="Doelbestand: .csv of .xlsx."),
-    regio: str = typer.Option("", "--regio", help="Regiocode (leeg: alle regio's met zaken)."),
-    indeling: str = typer.Option("", "--indeling", help="Naam van de indeling."),
-    drempel: int = typer.Option(10, "--drempel", help="Privacydrempel (minstens 10)."),
+    doel: Path = RETURN_OUT,
+    regio: str = RETURN_REGIO,
+    indeling: str = RETURN_INDELING,
+    drempel: int = RETURN_DREMPEL,
 ) -> None:
     """Leerplichttelling (Leerplichtwet art. 25) per gemeente uit het casusregister."""
     from nabij.casework.periods import SchoolYear
 
-    year = SchoolYear.parse(schooljaar)
-    _setup()
-    from nabij.web.casus.returns import leerplicht
-
-    _write_return(leerplicht(_regions(regio, indeling), year, drempel), doel)
+    _write_return("leerplicht", SchoolYear.parse(schooljaar), regio, indeling, drempel, doel)
 
 
 @beheer.command("inspectie")
 def beheer_inspectie(
     periode: str = typer.Option(..., "--periode", help="2025-K1 (kwartaal), 2025-B1 (twee "
                                 "maanden) of 2025-01-01/2025-03-31."),
-    doel: Path = typer.Option(..., "--out", help="Doelbestand: .csv of .xlsx."),
-    regio: str = typer.Option("", "--regio", help="Regiocode (leeg: alle regio's met zaken)."),
-    indeling: str = typer.Option("", "--indeling", help="Naam van de indeling."),
-    drempel: int = typer.Option(10, "--drempel", help="Privacydrempel (minstens 10)."),
+    doel: Path = RETURN_OUT,
+    regio: str = RETURN_REGIO,
+    indeling: str = RETURN_INDELING,
+    drempel: int = RETURN_DREMPEL,
 ) -> None:
     """Thuiszitters per regio voor de Inspectie, uit het casusregister."""
     from nabij.casework.periods import parse_period
 
-    period = parse_period(periode)
-    _setup()
-    from nabij.web.casus.returns import inspectie
-
-    _write_return(inspectie(_regions(regio, indeling), period, drempel), doel)
+    _write_return("inspectie", parse_period(periode), regio, indeling, drempel, doel)
 
 
 @beheer.command("monitorregister")
@@ -225,8 +232,8 @@ def beheer_monitorregister(
     doel: Path = typer.Option(..., "--out", help="Doelbestand (.csv) voor nabij monitor "
                               "rapport --register."),
     jaren: int = typer.Option(3, "--jaren", min=1, max=20, help="Aantal schooljaren terug."),
-    regio: str = typer.Option("", "--regio", help="Regiocode (leeg: alle regio's met zaken)."),
-    indeling: str = typer.Option("", "--indeling", help="Naam van de indeling."),
+    regio: str = RETURN_REGIO,
+    indeling: str = RETURN_INDELING,
 ) -> None:
     """Registerbestand voor de monitor (thuiszitters en vrijstellingen per gemeente en
     halfjaar). Intern bestand met kleine aantallen: niet publiceren; de monitor schermt af."""

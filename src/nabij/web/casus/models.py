@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from nabij.casework.budget import EntryKind
 from nabij.casework.kinds import AssessorRole, CaseKind, Source, Status, Verzuim
-from nabij.web.regio.models import Organisation, Region
+from nabij.web.regio.models import Organisation, Region, RegionFromParent
 from nabij.web.regio.roles import Role
 
 
@@ -140,7 +140,7 @@ class Case(models.Model):
         return queryset.filter(cond)
 
 
-class CaseChild(models.Model):
+class CaseChild(RegionFromParent, models.Model):
     """Base of objects that belong to one case: the region is copied from the case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+",
@@ -149,13 +149,10 @@ class CaseChild(models.Model):
                                verbose_name="regio", editable=False)
 
     access_area = "casus"
+    region_parent = "case"
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        self.region_id = self.case.region_id
-        super().save(*args, **kwargs)
 
     @classmethod
     def restrict_visible(cls, queryset, user, area):
@@ -321,7 +318,7 @@ class DestructionList(models.Model):
         return f"Vernietigingslijst {self.made_on:%d-%m-%Y}"
 
 
-class Approval(models.Model):
+class Approval(RegionFromParent, models.Model):
     dlist = models.ForeignKey(DestructionList, on_delete=models.CASCADE,
                               related_name="approvals", verbose_name="lijst")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+",
@@ -332,13 +329,10 @@ class Approval(models.Model):
     history = HistoricalRecords()
 
     access_area = "casus"
+    region_parent = "dlist"
 
     class Meta:
         verbose_name = "goedkeuring"
         verbose_name_plural = "goedkeuringen"
         constraints = [models.UniqueConstraint(fields=["dlist", "username"],
                                                name="goedkeuring_eenmaal")]
-
-    def save(self, *args, **kwargs):
-        self.region_id = self.dlist.region_id
-        super().save(*args, **kwargs)

@@ -164,7 +164,7 @@ def case_new(request, rpk: int):
         else:
             messages.success(request, f"{row} is geregistreerd.")
             return redirect(_detail_url(row))
-    return page(request, "casus/form.html", {
+    return page(request, "form_page.html", {
         "form": form, "region": region, "title": "Zaak registreren",
         "submit": "Zaak registreren", "cancel": reverse("casus:list", args=[region.pk]),
         "intro": "Alleen wat de zaak nodig heeft: geen BSN, geen naam, geen geboortedatum."},
@@ -254,7 +254,7 @@ def _form_action(request, row: Case, form, title: str, submit: str, act, done: s
         else:
             messages.success(request, done)
             return redirect(_detail_url(row))
-    return page(request, "casus/form.html", {
+    return page(request, "form_page.html", {
         "form": form, "region": row.region, "title": f"{title} — {row.number}",
         "submit": submit, "cancel": _detail_url(row)},
         _crumbs(row.region, (row.number, _detail_url(row)), (title, None)), nav="regio")
@@ -377,7 +377,7 @@ def desk(request, rpk: int):
         form.save()
         messages.success(request, "Het loket is bijgewerkt.")
         return redirect("casus:list", rpk=region.pk)
-    return page(request, "casus/form.html", {
+    return page(request, "form_page.html", {
         "form": form, "region": region, "title": "Doorzettingsmacht aanwijzen",
         "submit": "Opslaan", "cancel": reverse("casus:list", args=[region.pk])},
         _crumbs(region, ("Doorzettingsmacht", None)), nav="regio")
@@ -464,27 +464,29 @@ def _download(ret, fmt: str, name: str) -> HttpResponse:
     return response
 
 
+def _export(request, rpk: int, form_class, field: str, hint: str, build, name):
+    """A return of one region as a download: the period from ``field`` of the GET form,
+    ``build([region], period)`` the return, ``name(region, period)`` the file name; a Dutch
+    message (``hint``) and back to the exports page when the form is invalid."""
+    region = _region(request, rpk, "aggregaat")
+    form = form_class(request.GET)
+    if not form.is_valid():
+        messages.error(request, f"Kies {hint} en een formaat.")
+        return redirect("casus:exports", rpk=region.pk)
+    period = form.cleaned_data[field]
+    return _download(build([region], period), form.cleaned_data["formaat"],
+                     name(region, period).replace(" ", "_"))
+
+
 @login_required
 def leerplicht_export(request, rpk: int):
-    region = _region(request, rpk, "aggregaat")
-    form = forms.LeerplichtForm(request.GET)
-    if not form.is_valid():
-        messages.error(request, "Kies een schooljaar (bijvoorbeeld 2024-2025) en een formaat.")
-        return redirect("casus:exports", rpk=region.pk)
-    year = form.cleaned_data["schooljaar"]
-    ret = db_returns.leerplicht([region], year)
-    return _download(ret, form.cleaned_data["formaat"],
-                     f"leerplichttelling-{region.code}-{year.label}".replace(" ", "_"))
+    return _export(request, rpk, forms.LeerplichtForm, "schooljaar",
+                   "een schooljaar (bijvoorbeeld 2024-2025)", db_returns.leerplicht,
+                   lambda region, year: f"leerplichttelling-{region.code}-{year.label}")
 
 
 @login_required
 def inspectie_export(request, rpk: int):
-    region = _region(request, rpk, "aggregaat")
-    form = forms.InspectieForm(request.GET)
-    if not form.is_valid():
-        messages.error(request, "Kies een periode (bijvoorbeeld 2025-K1) en een formaat.")
-        return redirect("casus:exports", rpk=region.pk)
-    period = form.cleaned_data["periode"]
-    ret = db_returns.inspectie([region], period)
-    return _download(ret, form.cleaned_data["formaat"],
-                     f"thuiszitters-{region.code}-{period.end}".replace(" ", "_"))
+    return _export(request, rpk, forms.InspectieForm, "periode",
+                   "een periode (bijvoorbeeld 2025-K1)", db_returns.inspectie,
+                   lambda region, period: f"thuiszitters-{region.code}-{period.end}")

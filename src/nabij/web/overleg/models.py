@@ -8,7 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from nabij.web.overleg.rules import AGENDA_TYPES, is_overdue
-from nabij.web.regio.models import Organisation, Region
+from nabij.web.regio.models import Organisation, Region, RegionFromParent
 
 MEASURABLE_MESSAGE = (
     "Een afspraak zonder meetbaar resultaat wordt niet vastgelegd: kies een monitorindicator "
@@ -41,7 +41,7 @@ class Meeting(models.Model):
         return self.date >= timezone.localdate()
 
 
-class AgendaItem(models.Model):
+class AgendaItem(RegionFromParent, models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items",
                                 verbose_name="vergadering")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+",
@@ -53,6 +53,7 @@ class AgendaItem(models.Model):
     history = HistoricalRecords()
 
     access_area = "overleg"
+    region_parent = "meeting"
 
     class Meta:
         verbose_name = "agendapunt"
@@ -61,10 +62,6 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
-
-    def save(self, *args, **kwargs):
-        self.region_id = self.meeting.region_id
-        super().save(*args, **kwargs)
 
 
 class Vision(models.Model):
@@ -145,7 +142,7 @@ class Agreement(models.Model):
         return is_overdue(timezone.localdate(), self.deadline, self.status)
 
 
-class Escalation(models.Model):
+class Escalation(RegionFromParent, models.Model):
     """An overdue agreement escalated, with the recorded decision."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE,
@@ -164,6 +161,7 @@ class Escalation(models.Model):
     history = HistoricalRecords()
 
     access_area = "overleg"
+    region_parent = "agreement"
 
     class Meta:
         verbose_name = "escalatie"
@@ -172,7 +170,3 @@ class Escalation(models.Model):
 
     def __str__(self) -> str:
         return f"Escalatie van {self.agreement}"
-
-    def save(self, *args, **kwargs):
-        self.region_id = self.agreement.region_id
-        super().save(*args, **kwargs)

@@ -47,6 +47,12 @@ def _crumbs(region, *rest):
                          *rest)
 
 
+def _stored(form, view: str, obj):
+    """Save an edit form; the redirect to the page of ``obj`` (``overleg:<view>``)."""
+    form.save()
+    return redirect(f"overleg:{view}", pk=obj.pk)
+
+
 @login_required
 def register(request, rpk: int):
     region = _region(request, rpk)
@@ -66,9 +72,20 @@ def register(request, rpk: int):
     }, region_crumbs(region, ("Overleg", None)), nav="regio")
 
 
-def _form_page(request, template, form, region, crumbs, **extra):
-    return page(request, template, {"form": form, "region": region, **extra}, crumbs,
-                nav="regio")
+def _form_view(request, form, region, crumb: str, saved, **extra):
+    """The flow of every overleg form: a valid POST is stored by ``saved(form)``, which returns
+    the success message and the redirect; otherwise the form page (``extra``: title, submit,
+    intro) under the crumb."""
+    from django.urls import reverse
+
+    if request.method == "POST" and form.is_valid():
+        message, response = saved(form)
+        messages.success(request, message)
+        return response
+    cancel = reverse("overleg:register", args=[region.pk])
+    return page(request, "form_page.html",
+                {"form": form, "region": region, "cancel": cancel, **extra},
+                _crumbs(region, (crumb, None)), nav="regio")
 
 
 @login_required
@@ -77,12 +94,13 @@ def meeting_new(request, rpk: int):
     require(request.user, "overleg.manage", region)
     form = MeetingForm(request.POST or None, region=region,
                        instance=Meeting(region=region))
-    if request.method == "POST" and form.is_valid():
+
+    def saved(form):
         m = form.save()
-        messages.success(request, f"De vergadering van {m.date:%d-%m-%Y} is gepland.")
-        return redirect("overleg:meeting", pk=m.pk)
-    return _form_page(request, "overleg/form.html", form, region,
-                      _crumbs(region, ("Vergadering plannen", None)),
+        return (f"De vergadering van {m.date:%d-%m-%Y} is gepland.",
+                redirect("overleg:meeting", pk=m.pk))
+
+    return _form_view(request, form, region, "Vergadering plannen", saved,
                       title="Vergadering plannen", submit="Vergadering plannen")
 
 
@@ -101,12 +119,8 @@ def meeting_edit(request, pk: int):
     m = _meeting(request, pk)
     require(request.user, "overleg.manage", m)
     form = MeetingForm(request.POST or None, region=m.region, instance=m)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "De vergadering is bijgewerkt.")
-        return redirect("overleg:meeting", pk=m.pk)
-    return _form_page(request, "overleg/form.html", form, m.region,
-                      _crumbs(m.region, (str(m), None)),
+    return _form_view(request, form, m.region, str(m),
+                      lambda f: ("De vergadering is bijgewerkt.", _stored(f, "meeting", m)),
                       title=f"{m} bewerken", submit="Opslaan")
 
 
@@ -115,14 +129,14 @@ def item_new(request, pk: int):
     m = _meeting(request, pk)
     require(request.user, "overleg.manage", m)
     form = AgendaItemForm(request.POST or None, initial={"order": m.items.count() + 1})
-    if request.method == "POST" and form.is_valid():
+
+    def saved(form):
         item = form.save(commit=False)
         item.meeting = m
         item.save()
-        messages.success(request, f"Agendapunt '{item.title}' is toegevoegd.")
-        return redirect("overleg:meeting", pk=m.pk)
-    return _form_page(request, "overleg/form.html", form, m.region,
-                      _crumbs(m.region, (str(m), None)),
+        return f"Agendapunt '{item.title}' is toegevoegd.", redirect("overleg:meeting", pk=m.pk)
+
+    return _form_view(request, form, m.region, str(m), saved,
                       title=f"Agendapunt toevoegen aan {m}", submit="Agendapunt toevoegen")
 
 
@@ -142,12 +156,12 @@ def vision_new(request, rpk: int):
     from nabij.web.overleg.models import Vision
 
     form = VisionForm(request.POST or None, instance=Vision(region=region))
-    if request.method == "POST" and form.is_valid():
+
+    def saved(form):
         form.save()
-        messages.success(request, "De integrale visie is vastgelegd.")
-        return redirect("overleg:register", rpk=region.pk)
-    return _form_page(request, "overleg/form.html", form, region,
-                      _crumbs(region, ("Integrale visie", None)),
+        return "De integrale visie is vastgelegd.", redirect("overleg:register", rpk=region.pk)
+
+    return _form_view(request, form, region, "Integrale visie", saved,
                       title="Integrale visie vastleggen", submit="Vastleggen")
 
 
@@ -157,12 +171,12 @@ def agreement_new(request, rpk: int):
     require(request.user, "overleg.manage", region)
     form = AgreementForm(request.POST or None, region=region, instance=Agreement(region=region),
                          initial={"meeting": request.GET.get("vergadering")})
-    if request.method == "POST" and form.is_valid():
+
+    def saved(form):
         a = form.save()
-        messages.success(request, f"De afspraak '{a.title}' is vastgelegd.")
-        return redirect("overleg:agreement", pk=a.pk)
-    return _form_page(request, "overleg/form.html", form, region,
-                      _crumbs(region, ("Afspraak vastleggen", None)),
+        return f"De afspraak '{a.title}' is vastgelegd.", redirect("overleg:agreement", pk=a.pk)
+
+    return _form_view(request, form, region, "Afspraak vastleggen", saved,
                       title="Afspraak vastleggen", submit="Afspraak vastleggen")
 
 
@@ -183,12 +197,8 @@ def agreement_edit(request, pk: int):
     a = _agreement(request, pk)
     require(request.user, "overleg.manage", a)
     form = AgreementForm(request.POST or None, region=a.region, instance=a)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "De afspraak is bijgewerkt.")
-        return redirect("overleg:agreement", pk=a.pk)
-    return _form_page(request, "overleg/form.html", form, a.region,
-                      _crumbs(a.region, (a.title, None)),
+    return _form_view(request, form, a.region, a.title,
+                      lambda f: ("De afspraak is bijgewerkt.", _stored(f, "agreement", a)),
                       title="Afspraak bewerken", submit="Opslaan")
 
 
@@ -211,16 +221,17 @@ def agreement_escalate(request, pk: int):
     a = _agreement(request, pk)
     require(request.user, "overleg.manage", a)
     form = EscalationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def saved(form):
         with transaction.atomic():
             e = form.save(commit=False)
             e.agreement = a
             e.save()
             status.apply_decision(a, e)
-        messages.success(request, "De escalatie en het besluit zijn vastgelegd.")
-        return redirect("overleg:agreement", pk=a.pk)
-    return _form_page(request, "overleg/form.html", form, a.region,
-                      _crumbs(a.region, (a.title, None)),
+        return ("De escalatie en het besluit zijn vastgelegd.",
+                redirect("overleg:agreement", pk=a.pk))
+
+    return _form_view(request, form, a.region, a.title, saved,
                       title=f"Escaleren: {a.title}", submit="Escalatie en besluit vastleggen",
                       intro="Leg vast aan wie de afspraak is voorgelegd, waarom, en welk "
                             "besluit is genomen.")

@@ -15,6 +15,18 @@ from simple_history.models import HistoricalRecords
 from nabij.web.regio.roles import NATIONAL_ROLES, Category, Role
 
 
+class RegionFromParent:
+    """Mixin of models whose ``region`` is a copy of their parent's: ``region_parent`` names
+    the foreign key to the parent; the copy is made on every save (access checks need no
+    join)."""
+
+    region_parent: str = ""
+
+    def save(self, *args, **kwargs):
+        self.region_id = getattr(self, self.region_parent).region_id
+        super().save(*args, **kwargs)  # type: ignore[misc]
+
+
 class Division(models.Model):
     """A Division of the atlas loaded into the workspace (status quo, scenario or custom)."""
 
