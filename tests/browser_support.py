@@ -79,6 +79,19 @@ def collect_errors(page: Any) -> list[str]:
     return errors
 
 
+def open_offline(playwright: Any, exe: str, html: Path, **context: Any) -> tuple[Any, list, list]:
+    """Open the local file ``html`` in a new offline browser (``context``: options of the
+    browser context, e.g. ``viewport``); every request off ``file://`` is blocked.
+
+    Returns the page, the blocked URLs and the console/page errors (both growing lists)."""
+    browser_context = launch(playwright, exe).new_context(offline=True, **context)
+    blocked = block_requests(browser_context, lambda url: url.startswith("file://"))
+    page = browser_context.new_page()
+    errors = collect_errors(page)
+    page.goto(html.as_uri(), wait_until="load")
+    return page, blocked, errors
+
+
 def run_axe(page: Any, inject: bool = True) -> list[dict[str, Any]]:
     """axe-core's violations on the current page (id, impact, help, nodes, target); injects
     axe-core as a script tag first unless ``inject`` is false (already loaded)."""

@@ -10,15 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser_support import (
-    ARTEFACTS,
-    block_requests,
-    browser_tools,
-    collect_errors,
-    launch,
-    run_axe,
-    serious,
-)
+from browser_support import ARTEFACTS, browser_tools, open_offline, run_axe, serious
 
 pytestmark = pytest.mark.browser
 
@@ -47,13 +39,8 @@ def page_result(browser_report):
     """Load the page offline; collect requests, console errors, DOM facts and axe results."""
     exe, sync_api, html, measures = browser_report
     with sync_api.sync_playwright() as p:
-        browser = launch(p, exe)
-        context = browser.new_context(viewport={"width": 1280, "height": 1600},
-                                      offline=True, java_script_enabled=True)
-        blocked = block_requests(context, lambda url: url.startswith("file://"))
-        page = context.new_page()
-        errors = collect_errors(page)
-        page.goto(html.as_uri(), wait_until="load")
+        page, blocked, errors = open_offline(p, exe, html, java_script_enabled=True,
+                                             viewport={"width": 1280, "height": 1600})
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTEFACTS / "rapport.png"))
         maps = page.eval_on_selector_all(
@@ -76,7 +63,7 @@ def page_result(browser_report):
         info = page.locator(f"#{info_id}").text_content()
         label = first.get_attribute("aria-label")
         axe = run_axe(page)
-        browser.close()
+        page.context.browser.close()
     return {"blocked": blocked, "errors": errors, "maps": maps, "value_maps": value_maps,
             "columns": columns, "info": info, "label": label, "axe": axe,
             "measures": measures}

@@ -11,15 +11,7 @@ import json
 
 import pandas as pd
 import pytest
-from browser_support import (
-    ARTEFACTS,
-    block_requests,
-    browser_tools,
-    collect_errors,
-    launch,
-    run_axe,
-    serious,
-)
+from browser_support import ARTEFACTS, browser_tools, open_offline, run_axe, serious
 
 pytestmark = pytest.mark.browser
 
@@ -57,12 +49,8 @@ def monitor_page(tmp_path_factory):
 def _inspect(exe, sync_api, html, shot: str) -> dict:
     """Load the page offline; collect requests, console errors, DOM facts and axe results."""
     with sync_api.sync_playwright() as p:
-        browser = launch(p, exe)
-        context = browser.new_context(viewport={"width": 1280, "height": 1600}, offline=True)
-        blocked = block_requests(context, lambda url: url.startswith("file://"))
-        page = context.new_page()
-        errors = collect_errors(page)
-        page.goto(html.as_uri(), wait_until="load")
+        page, blocked, errors = open_offline(p, exe, html,
+                                             viewport={"width": 1280, "height": 1600})
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         page.locator(".regio").first.scroll_into_view_if_needed()
         page.screenshot(path=str(ARTEFACTS / shot))
@@ -76,7 +64,7 @@ def _inspect(exe, sync_api, html, shot: str) -> dict:
                 Array.from(g.querySelectorAll('h4')).map(h => h.textContent.trim())),
         })""")
         axe = run_axe(page)
-        browser.close()
+        page.context.browser.close()
     return {"blocked": blocked, "errors": errors, "facts": facts, "axe": axe}
 
 
