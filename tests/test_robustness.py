@@ -487,15 +487,21 @@ def published_leaks(folder: Path) -> list[str]:
 
 
 def _grensverkeer_recoverable(folder: Path) -> list[str]:
-    """Hidden flow cells that follow by subtraction from a published total: the pupils living
-    in a region (``leerlingen_woonachtig``) are exactly the sum of the flows out of it. (The
-    pupils at the schools of a region are not the sum of the modelled inflows, so they give no
-    exact subtraction; ``publish`` protects those groups all the same.)"""
+    """Hidden flow cells that follow by subtraction from a published total.
+
+    The pupils living in a region (``leerlingen_woonachtig``) are exactly the sum of the flows
+    out of it: a group of outflows may hide no lone cell and no total below 10. The pupils at
+    the schools of a region (``leerlingen``) are not the sum of the modelled inflows (school
+    counts are rounded to the CBS total and include 'niet in te delen'; real NL: up to 1.2 %
+    or ~210 pupils per region; VO 28-13 in s3: 8564 at the schools, 8570.7 flowing in), so
+    subtracting the published inflows gives no hidden count (there: 5, where 7 hidden cells
+    hold 13.0). Those groups are checked for what ``publish`` guarantees: no lone hidden cell.
+    """
     bad = []
     for f in folder.rglob("grensverkeer/*.csv"):
         flows = pd.read_csv(f, dtype=str)
         regions = pd.read_csv(f.parent.parent / "regios" / f.name, dtype={"regio": str})
-        for key, total_col in (("van", "leerlingen_woonachtig"),):
+        for key, total_col in (("van", "leerlingen_woonachtig"), ("naar", "leerlingen")):
             if total_col not in regions:
                 continue
             totals = dict(zip(regions["regio"].astype(str), regions[total_col], strict=True))
@@ -507,7 +513,8 @@ def _grensverkeer_recoverable(folder: Path) -> list[str]:
                 # published counts are rounded to whole pupils: the remainder is known up to
                 # half a pupil per published cell (modelled flows are fractional)
                 slack = 0.5 * (int((~hidden).sum()) + 1)
-                if hidden.sum() == 1 or 0 < rest < 10 - slack:
+                exact = key == "van"
+                if hidden.sum() == 1 or exact and 0 < rest < 10 - slack:
                     bad.append(f"{f.name} {key}={code}: verborgen {rest:.0f}")
     return bad
 
