@@ -112,6 +112,12 @@ SCENARIO_FRONT_TIME_PER_POINT_S: float = 1.2
 points each: about a minute on the synthetic country; ``nabij optimize --front`` searches
 longer)."""
 
+DEMO_FRONT_TIME_PER_POINT_S: float = 0.3
+"""Seconds per point of the "optimaal" front inside ``nabij demo`` (a quick look: on the
+synthetic country every sector still gets 8-9 valid points, none beaten on validity; the
+recipe of each point records the time used). ``scenario compare`` keeps
+``SCENARIO_FRONT_TIME_PER_POINT_S`` and ``nabij optimize --front`` ``FRONT_TIME_PER_POINT_S``."""
+
 FRONT_DISTANCE_WEIGHT: float = 0.05
 """Weight of the distance term on the front (grensverkeer weighs 1, no reward for more regions:
 the minimum and the maximum bound the scale). Aanname van nabij."""

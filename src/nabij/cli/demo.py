@@ -50,8 +50,9 @@ def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int
     The whole folder is one output (:func:`nabij.io.output_folder`, kind ``demo``): it
     replaces an earlier demo only when complete, so an interrupted run leaves the old one."""
     from nabij.atlas import build_atlas
+    from nabij.defaults import DEMO_FRONT_TIME_PER_POINT_S, FRONT_CHANGE_WEIGHTS
     from nabij.measures import measure_all
-    from nabij.scenarios import SCENARIOS, build_scenarios
+    from nabij.scenarios import SCENARIOS, ScenarioOptions, build_scenarios
 
     out = Path(out)
     drempel = privacy(drempel, no_suppress)
@@ -74,7 +75,11 @@ def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int
         step("atlas opslaan")
         atlas_dir = atlas.save(run.path / "atlas")
         run.atlas_checksum = atlas_identity(atlas_dir)
-        divisions = build_scenarios(atlas, progress=lambda name: step(f"scenario {name}"))
+        # the demo's front is a quick look (DEMO_FRONT_TIME_PER_POINT_S, kept in each recipe)
+        quick = ScenarioOptions(extra={
+            "optimaal_tijd": DEMO_FRONT_TIME_PER_POINT_S * len(FRONT_CHANGE_WEIGHTS)})
+        divisions = build_scenarios(atlas, options=quick,
+                                    progress=lambda name: step(f"scenario {name}"))
         ms = measure_all(atlas, divisions, progress=lambda name: step(f"meten: {name}"))
         written = _write_results(run, atlas, ms, drempel, no_suppress, fonds, step)
         step("monitor schrijven")

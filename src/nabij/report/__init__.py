@@ -22,10 +22,10 @@ def write_all(atlas, measures: Measures, out: str | Path, threshold: int | None 
 
     out = Path(out)
     thr = int(threshold if threshold is not None else measures.drempel)
+    geo = Geography.from_atlas(atlas)  # one geography: regions are dissolved once, reused
     written = {"html": html.write_report(atlas, measures, out, thr, manifest, fund,
-                                         transport, whatif)}
+                                         transport, whatif, geo=geo)}
     if exports:
-        geo = Geography.from_atlas(atlas)
         pc4_gm = dict(zip(atlas.pc4["pc4"].astype(str), atlas.pc4["gemeente"], strict=True))
         import pandas as pd
 

@@ -275,10 +275,11 @@ def _method(ctx: Context, manifest: dict | None) -> dict:
 def render_report(atlas, measures: Measures, threshold: int | None = None,
                   manifest: dict | None = None, fund: object | None = None,
                   today: date | None = None, transport: object | None = None,
-                  whatif: object | None = None) -> str:
-    """The report as one HTML string (self-contained, Dutch)."""
+                  whatif: object | None = None, geo: Geography | None = None) -> str:
+    """The report as one HTML string (self-contained, Dutch). ``geo``: the atlas's
+    :class:`Geography` when the caller has one (its dissolved regions are reused)."""
     thr = int(threshold if threshold is not None else measures.drempel or DEFAULT_THRESHOLD)
-    geo = Geography.from_atlas(atlas)
+    geo = geo if geo is not None else Geography.from_atlas(atlas)
     kit = MapKit.build(geo)
     pc4_gemeente = pd.Series(atlas.pc4["gemeente"].astype(str).to_numpy(),
                              index=atlas.pc4["pc4"].astype(str).to_numpy())
@@ -320,7 +321,9 @@ def _fund_html(fund: object | None, transport: object | None, whatif: object | N
 
 def write_report(atlas, measures: Measures, out: str | Path, threshold: int | None = None,
                  manifest: dict | None = None, fund: object | None = None,
-                 transport: object | None = None, whatif: object | None = None) -> Path:
+                 transport: object | None = None, whatif: object | None = None,
+                 geo: Geography | None = None) -> Path:
     """Render the report and write it atomically to ``out``."""
     return atomic_write_text(out, render_report(
-        atlas, measures, threshold, manifest, fund, transport=transport, whatif=whatif))
+        atlas, measures, threshold, manifest, fund, transport=transport, whatif=whatif,
+        geo=geo))

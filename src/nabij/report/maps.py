@@ -117,6 +117,7 @@ class Geography:
     gemeente_names: dict[str, str] = field(default_factory=dict)
     _cells: dict[str, BaseGeometry | None] = field(default_factory=dict)
     _cells_done: set[str] = field(default_factory=set)
+    _regions: dict[tuple, dict[str, BaseGeometry]] = field(default_factory=dict)
 
     @classmethod
     def from_atlas(cls, atlas) -> Geography:
@@ -180,9 +181,16 @@ class Geography:
         return {p: self._cells.get(p) for p in sub["pc4"]}
 
     def regions(self, assignment: pd.Series) -> dict[str, BaseGeometry]:
-        """Planar polygon per region of a PC4 -> region assignment (dissolved)."""
+        """Planar polygon per region of a PC4 -> region assignment (dissolved; the same
+        assignment is dissolved once per Geography, e.g. for the HTML map and the GeoJSON)."""
         a = assignment.copy()
         a.index = a.index.astype(str)
+        key = (tuple(a.index), tuple(a.to_numpy(object)))
+        if key not in self._regions:
+            self._regions[key] = self._dissolve(a)
+        return dict(self._regions[key])
+
+    def _dissolve(self, a: pd.Series) -> dict[str, BaseGeometry]:
         reg = self.pc4["pc4"].map(a).to_numpy(object)
         gms = self.pc4["gemeente"].to_numpy(object)
         codes = self.pc4["pc4"].to_numpy(object)
