@@ -80,10 +80,40 @@ def test_status_quo(atlas):
 
 
 def test_jeugdregio(atlas):
-    d = jeugdregio_division(atlas, "PO+VO")
-    assert d.sector == "PO+VO"
+    d = jeugdregio_division(atlas, "PO+VO", split=False)
+    assert d.sector == "PO+VO" and "ongedeeld" in d.name
     assert list(d.assignment) == ["JZ01"] * 4 + ["JZ02"] * 2
     assert d.region_name("JZ02") == "Jeugd Oost"
+
+
+def test_jeugdregio_split_by_hand(atlas):
+    """PO pupils at school locations: 1001 120, 1002 120, 2001 80, 2002 120, 3001 140,
+    3002 100; JZ01 = 440, JZ02 = 240."""
+    # max 300, min 150: JZ01 into its two gemeenten (240 and 200), JZ02 stays whole
+    d = jeugdregio_division(atlas, "PO", max_pupils=300, min_pupils=150)
+    assert list(d.assignment) == ["JZ01-1"] * 2 + ["JZ01-2"] * 2 + ["JZ02"] * 2
+    (s,) = d.recipe["gesplitst"]
+    assert (s["regio"], s["delen"], s["leerlingen_delen"], s["niveau"]) == (
+        "JZ01", 2, [240, 200], "gemeenten heel")
+    assert "440 leerlingen, boven het maximum van 300" in s["reden"]
+    assert d.region_name("JZ01-2") == "Jeugd West deel 2 (Middenstad)"
+    # max 230, min 100: Westdorp (240) is above the maximum and is split into its PC4s;
+    # Middenstad (200) stays whole: 120 / 120 / 200 (2 parts cannot: 240 or 320 > 230).
+    # JZ02 (240) splits into 3001 (140) and 3002 (100).
+    d = jeugdregio_division(atlas, "PO", max_pupils=230, min_pupils=100)
+    assert list(d.assignment) == ["JZ01-1", "JZ01-2", "JZ01-3", "JZ01-3", "JZ02-1", "JZ02-2"]
+    assert [x["leerlingen_delen"] for x in d.recipe["gesplitst"]] == [[120, 120, 200],
+                                                                       [140, 100]]
+    assert d.noncontiguous(atlas) == []
+
+
+def test_jeugdregio_split_without_reachable_minimum(atlas):
+    """Default bounds on the hand country: maximum = largest PO SWV (PO 01-02: 360), the
+    minimum of 10.000 cannot be met: split at the maximum only, gemeenten whole."""
+    d = jeugdregio_division(atlas, "PO")
+    assert d.recipe["max_leerlingen"] == 360
+    assert list(d.assignment) == ["JZ01-1"] * 2 + ["JZ01-2"] * 2 + ["JZ02"] * 2
+    assert "alleen het maximum" in d.recipe["gesplitst"][0]["reden"]
 
 
 # -- pupils and region graph ----------------------------------------------------------

@@ -346,3 +346,28 @@ def test_report_names_the_size_threshold_actually_used(small_atlas, tmp_path):
     assert set(named) == {"8.000"}, named
     assert "10.000" not in text
     assert measures.parameters["kleine_regio"] == 8000
+
+
+def test_s2_findings_have_no_region_above_the_maximum(small_atlas, tmp_path):
+    """Issue 10: S2 splits jeugdregio's above the maximum; the plain variant does not."""
+    from nabij.measures import measure_all
+    from nabij.measures.output import write_measures
+    from nabij.scenarios import build_scenario
+
+    divs = build_scenario(small_atlas, "s2") + build_scenario(small_atlas, "s2-ongedeeld")
+    ms = load_measures(write_measures(measure_all(small_atlas, divs), tmp_path / "m"))
+    sentences = findings(ms, 10)
+    for div in ms.divisions:
+        line = next(t for t in sentences if t.startswith(div.name + " ")
+                    or t.startswith(f"In {div.name} "))
+        if "ongedeeld" in div.name:
+            assert div.summary["regios_groot"] > 0 and "boven het maximum" in line
+        else:
+            assert div.summary["regios_groot"] == 0 and "boven het maximum" not in line, line
+            assert div.summary["niet_aaneengesloten"] == 0
+            assert div.recipe["gesplitst"]  # the synthetic country has jeugdregio's to split
+    # the report lists which jeugdregio's were split and why
+    html = write_report(small_atlas, ms, tmp_path / "rapport.html").read_text(encoding="utf-8")
+    split = divs[0].recipe["gesplitst"][0]
+    assert "Gesplitste jeugdregio&#x27;s" in html or "Gesplitste jeugdregio's" in html
+    assert split["naam"] in html and "boven het maximum van" in html

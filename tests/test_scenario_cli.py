@@ -95,7 +95,8 @@ def test_build_writes_one_division(atlas_dir, tmp_path):
     assert res.exit_code == 0, res.output
     df = pd.read_csv(out, dtype=str)
     assert list(df.columns) == ["pc4", "regio", "regio_naam"] and list(df["pc4"]) == PC4
-    assert list(df["regio"]) == ["JZ01"] * 4 + ["JZ02"] * 2
+    # JZ01 (440 PO pupils) is above the maximum (largest PO SWV, 360): split in its gemeenten
+    assert list(df["regio"]) == ["JZ01-1"] * 2 + ["JZ01-2"] * 2 + ["JZ02"] * 2
     recipe = json.loads(out.with_suffix(".recept.json").read_text(encoding="utf-8"))
     assert recipe["sector"] == "PO" and recipe["recept"]["bouwer"] == "jeugdregio"
 

@@ -214,3 +214,8 @@ def test_real_congruence_with_rmc_regions(real_atlas):
     ms = measure_all(real_atlas, build_scenario(real_atlas, "s2"))
     for d in ms.divisions:
         assert 0.5 < d.summary["congruentie_rmc"] < 1 and d.summary["congruentie"] == 1
+        # issue 10: every S2 region within the maximum and contiguous; split parts >= minimum
+        assert d.summary["regios_groot"] == 0 and d.summary["niet_aaneengesloten"] == 0
+        parts = [x for s in d.division.recipe["gesplitst"] for x in s["leerlingen_delen"]]
+        assert parts and min(parts) >= d.division.recipe["min_leerlingen"]
+        assert all(s["niveau"] == "gemeenten heel" for s in d.division.recipe["gesplitst"])

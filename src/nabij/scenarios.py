@@ -88,6 +88,10 @@ def _s2(atlas: Atlas, _: ScenarioOptions) -> list[Division]:
     return [jeugdregio_division(atlas, s) for s in ("PO", "VO", "PO+VO")]
 
 
+def _s2_plain(atlas: Atlas, _: ScenarioOptions) -> list[Division]:
+    return [jeugdregio_division(atlas, s, split=False) for s in ("PO", "VO", "PO+VO")]
+
+
 GUESSED_CLUSTERS = "3;4"
 """Clusters value the importers give SO/VSO locations whose clusters are not known."""
 
@@ -182,7 +186,10 @@ for _s in (
              "in hun gedeelde gebied (aandeel: aanname van nabij); geen ketens, de andere "
              "SWV's blijven zoals ze zijn.", _s1),
     Scenario("s2", "S2 Congruent met jeugdzorgregio",
-             "Regio's vallen samen met de 42 jeugdzorgregio's (PO, VO en funderend).", _s2),
+             "Elk SWV ligt binnen één jeugdzorgregio (PO, VO en funderend); een jeugdregio "
+             "boven het maximum (het grootste bestaande SWV van de sector) wordt verdeeld in "
+             "zo weinig mogelijk aaneengesloten delen van elk minstens "
+             f"{_NORM} en hoogstens het maximum aan leerlingen.", _s2),
     Scenario("s3", "S3 Volledig dekkend netwerk",
              "Samenwerkingsverbanden zonder elke vereiste voorziening (SBO, SO/VSO cluster 3 "
              "en 4, PrO) gaan op in een buurregio die ze wel heeft.", _s3),
@@ -197,7 +204,7 @@ for _s in (
 BUILTIN: tuple[str, ...] = tuple(SCENARIOS)
 """The built-in scenarios, in the order of the advice."""
 
-VARIANTS: tuple[str, ...] = ("s1-keten",)
+VARIANTS: tuple[str, ...] = ("s1-keten", "s2-ongedeeld")
 """Registered scenarios that are built only on request (assumptions of nabij, not the advice)."""
 
 register(Scenario(
@@ -205,6 +212,12 @@ register(Scenario(
     "Variant van S1: PO- en VO-SWV's die minstens 10% van de leerlingen van een van beide "
     "delen worden gekoppeld, en gekoppelde SWV's vormen ketens tot één regio. Geen regel uit "
     "het advies; niet in de standaardvergelijking.", _s1_chain))
+
+register(Scenario(
+    "s2-ongedeeld", "S2-variant Jeugdregio ongedeeld (kan boven het maximum uitkomen)",
+    "Variant van S2: regio's vallen precies samen met de jeugdzorgregio's, ook waar een "
+    "jeugdregio groter is dan het maximum (het grootste bestaande SWV van de sector). Niet in "
+    "de standaardvergelijking.", _s2_plain))
 
 register(Scenario(
     "optimaal", "Optimale schaal",

@@ -18,7 +18,7 @@ from nabij.report.fmt import nl_number
 RECIPE_SKIP = frozenset({
     "front", "front_scenarios", "front_weggelaten", "knik_uitleg", "fusies", "paren",
     "gevoeligheid", "samenstelling", "notities", "onderdelen", "uitgezonderd", "onzekerheid",
-    "niet_dekkend",
+    "niet_dekkend", "gesplitst",
 })
 """Recipe entries that get their own block (or are too long for the recipe line)."""
 
@@ -171,6 +171,25 @@ def uncertainty_block(recipe: dict) -> str:
             + "</section>")
 
 
+def split_block(recipe: dict) -> str:
+    """S2: the jeugdregio's split because they are above the maximum, and why."""
+    if "gesplitst" not in recipe:
+        return ""
+    done = recipe.get("gesplitst") or []
+    cap = nl_number(recipe.get("max_leerlingen") or 0, 0)
+    if not done:
+        return (f"<section><h3>Gesplitste jeugdregio's</h3><p>Geen jeugdregio is groter dan "
+                f"het maximum van {escape(cap)} leerlingen; niets gesplitst.</p></section>")
+    rows = [[f"{e['naam']} ({e['regio']})", nl_number(e["leerlingen"], 0), str(e["delen"]),
+             " / ".join(nl_number(x, 0) for x in e.get("leerlingen_delen") or []),
+             str(e["niveau"]), str(e["reden"])] for e in done]
+    return (f"<section><h3>Gesplitste jeugdregio's</h3><p>{escape(str(recipe.get('regel', '')))}"
+            f" (maximum: {escape(str(recipe.get('max_regel', '')))}).</p>"
+            + _table("Jeugdregio's boven het maximum, verdeeld in aaneengesloten delen",
+                     ["jeugdregio", "leerlingen", "delen", "leerlingen per deel", "eenheden",
+                      "reden"], rows) + "</section>")
+
+
 def _num(v: float) -> str:
     """12345.0 -> '12.345', 0.8 -> '0,8'."""
     if float(v).is_integer() or abs(v) >= 100:
@@ -181,7 +200,7 @@ def _num(v: float) -> str:
 def blocks(chart_id: str, recipe: dict) -> list[Markup]:
     """Every block that applies to a division's recipe, as safe HTML."""
     out = [front_block(chart_id, recipe), sensitivity_block(recipe), exemption_block(recipe),
-           uncertainty_block(recipe)]
+           uncertainty_block(recipe), split_block(recipe)]
     return [Markup(x) for x in out if x]  # noqa: S704 - built from escaped parts above
 
 
