@@ -10,6 +10,11 @@ import pandas as pd
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
+XLSX_AS_TEXT = {"strings_to_formulas": False, "strings_to_urls": False,
+                "strings_to_numbers": False}
+"""xlsxwriter workbook options: every string is written as a string, never as a formula, URL
+or number (what ``xlsx_text_only`` does for openpyxl)."""
+
 
 def is_dangerous(value: object) -> bool:
     """True for text that a spreadsheet could interpret as a formula."""

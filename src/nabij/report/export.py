@@ -11,13 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from nabij.io.atomic import atomic_write, atomic_write_text
-from nabij.io.cells import xlsx_safe_row, xlsx_text_only
+from nabij.io.cells import XLSX_AS_TEXT
 from nabij.io.labels import provenance_label
 from nabij.privacy import is_suppressed, suppress_label
 from nabij.report import content
@@ -28,9 +25,9 @@ from nabij.report.measures_folder import Measures
 
 NUMBER_FORMATS = {"leerlingen": "#,##0", "kinderen": "#,##0", "aantal": "#,##0.##",
                   "aandeel": "0.0%", "km": "0.0", "index": "0.000", "euro": "€ #,##0"}
-HEADER_FILL = PatternFill("solid", fgColor="DDE7EE")
-BEST_FILL = PatternFill("solid", fgColor="DCEFD5")
-BOLD = Font(bold=True)
+HEADER_STYLE = {"bold": True, "bg_color": "#DDE7EE", "pattern": 1, "text_wrap": True,
+                "valign": "top"}
+BEST_STYLE = {"bold": True, "bg_color": "#DCEFD5", "pattern": 1}
 MAX_WIDTH = 60
 
 
@@ -45,49 +42,61 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return out
 
 
-def _write_table(ws, headers: Sequence[str], rows: Sequence[Sequence[object]],
-                 units: Sequence[str] | None = None, freeze: str = "A2",
-                 best: Sequence[Sequence[bool]] | None = None,
+class _Formats:
+    """xlsxwriter cell formats of one workbook, made once per (number format, best)."""
+
+    def __init__(self, wb) -> None:
+        self.wb = wb
+        self.header = wb.add_format(HEADER_STYLE)
+        self._made: dict[tuple[str | None, bool], object] = {}
+
+    def get(self, num_format: str | None, best: bool) -> object:
+        key = (num_format, best)
+        if key not in self._made:
+            style = dict(BEST_STYLE) if best else {}
+            if num_format:
+                style["num_format"] = num_format
+            self._made[key] = self.wb.add_format(style)
+        return self._made[key]
+
+
+def _write_table(ws, formats: _Formats, headers: Sequence[str],
+                 rows: Sequence[Sequence[object]], units: Sequence[str] | None = None,
+                 freeze: str = "A2", best: Sequence[Sequence[bool]] | None = None,
                  row_units: Sequence[str] | None = None, first: int = 0) -> None:
     """Header row (bold, filled, frozen), rows, number formats by unit, autofilter, widths.
 
-    ``ws`` is a write-only worksheet (streamed: fast for large tables). Number formats come
-    from the column's unit, or from ``row_units`` (one unit per row, for columns >= ``first``).
-    """
+    ``ws`` is an xlsxwriter worksheet of a workbook opened with ``XLSX_AS_TEXT`` (text is never
+    a formula). Number formats come from the column's unit, or from ``row_units`` (one unit per
+    row, for columns >= ``first``)."""
     units = list(units or [])
     for j, h in enumerate(headers):
         width = max([len(str(h))] + [len(str(r[j])) for r in rows[:500]
                                      if j < len(r) and r[j] is not None])
-        ws.column_dimensions[get_column_letter(j + 1)].width = min(max(8, width + 2), MAX_WIDTH)
-    ws.freeze_panes = freeze
+        ws.set_column(j, j, min(max(8, width + 2), MAX_WIDTH))
+    ws.freeze_panes(freeze)
     if rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    head = []
-    for h in headers:
-        c = WriteOnlyCell(ws, value=h)
-        c.font, c.fill = BOLD, HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        head.append(xlsx_text_only(c))
-    ws.append(head)
+        ws.autofilter(0, 0, len(rows), len(headers) - 1)
+    for j, h in enumerate(headers):
+        ws.write_string(0, j, str(h), formats.header)
     col_fmt = [NUMBER_FORMATS.get((units[j] if j < len(units) else "") or "")
                for j in range(len(headers))]
     for i, r in enumerate(rows):
         row_fmt = NUMBER_FORMATS.get(row_units[i] or "") if row_units else None
-        out = []
         for j, v in enumerate(r):
             v = _plain(v)
             fmt = row_fmt if row_fmt and j >= first else col_fmt[j] if j < len(col_fmt) else None
             is_best = bool(best and best[i][j])
-            if (fmt and isinstance(v, int | float)) or is_best:
-                c = WriteOnlyCell(ws, value=v)
-                if fmt and isinstance(v, int | float):
-                    c.number_format = fmt
-                if is_best:
-                    c.fill, c.font = BEST_FILL, BOLD
-                out.append(c)
+            number = isinstance(v, int | float)
+            style = formats.get(fmt if number else None, is_best) \
+                if (fmt and number) or is_best else None
+            if v is None:
+                if style is not None:
+                    ws.write_blank(i + 1, j, None, style)
+            elif isinstance(v, str):
+                ws.write_string(i + 1, j, v, style)
             else:
-                out.append(v)
-        ws.append(xlsx_safe_row(ws, out))
+                ws.write(i + 1, j, v, style)
 
 
 def _plain(v: object) -> object:
@@ -123,12 +132,18 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
     """``rapport.xlsx``: Vergelijking, Definities, Regio's, Grensverkeer, Thuisnabijheid,
     Herkomst (the PC4 -> region lists are the CSVs in ``indelingen/``) — Dutch headers,
     frozen header rows, number formats, suppression."""
-    m = measures
-    wb = Workbook(write_only=True)
+    return atomic_write(out, lambda tmp: _write_book(measures, tmp, threshold, atlas_meta,
+                                                      gemeenten))
+
+
+def _write_book(m: Measures, path: Path, threshold: int, atlas_meta: dict | None,
+                gemeenten: dict[str, dict[str, list[str]]] | None) -> None:
+    wb = xlsxwriter.Workbook(str(path), {**XLSX_AS_TEXT, "nan_inf_to_errors": False})
+    fm = _Formats(wb)
     used: set[str] = set()
 
     # Vergelijking: divisions as columns
-    ws = wb.create_sheet(_sheet_name("Vergelijking", used))
+    ws = wb.add_worksheet(_sheet_name("Vergelijking", used))
     keys = [k for k in m.summary_keys()
             if any(d.summary.get(k) is not None for d in m.divisions)]
     headers = ["Maatstaf", "Sleutel", "Eenheid", "Beter", "Gemodelleerd"] + \
@@ -145,20 +160,20 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
         best.append([False] * 5 + [i in b and not (is_count_unit(unit)
                                                    and is_suppressed(vals[i], threshold))
                                    for i in range(len(vals))])
-    _write_table(ws, headers, rows, freeze="F2", best=best,
+    _write_table(ws, fm, headers, rows, freeze="F2", best=best,
                  row_units=[m.definition(k).get("eenheid") or "" for k in keys], first=5)
 
     # Definities
-    ws = wb.create_sheet(_sheet_name("Definities", used))
+    ws = wb.add_worksheet(_sheet_name("Definities", used))
     defs = list(m.definities.items())
-    _write_table(ws, ["Sleutel", "Maatstaf", "Definitie", "Eenheid", "Beter", "Gemodelleerd",
+    _write_table(ws, fm, ["Sleutel", "Maatstaf", "Definitie", "Eenheid", "Beter", "Gemodelleerd",
                       "Niveau", "Familie"],
                  [[k, d.get("label", ""), d.get("definitie", ""), d.get("eenheid", ""),
                    d.get("beter") or "", "ja" if d.get("gemodelleerd") else "nee",
                    d.get("niveau", ""), d.get("familie", "")] for k, d in defs])
 
     # Regio's: long form, one row per division x region, all region measures
-    ws = wb.create_sheet(_sheet_name("Regio's", used))
+    ws = wb.add_worksheet(_sheet_name("Regio's", used))
     rkeys = m.region_keys()
     runits = [m.definition(k).get("eenheid") or "" for k in rkeys]
     rows = []
@@ -170,12 +185,12 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
                         + [_value(r.get(k), u, threshold) for k, u in zip(rkeys, runits,
                                                                            strict=True)]
                         + [", ".join(names.get(code, []))])
-    _write_table(ws, ["Indeling", "Sector", "Regio", "Naam"]
+    _write_table(ws, fm, ["Indeling", "Sector", "Regio", "Naam"]
                  + [m.definition(k).get("label") or k for k in rkeys] + ["Gemeenten"], rows,
                  ["", "", "", ""] + runits + [""], freeze="E2")
 
     # Grensverkeer: every flow between regions (and within, when given)
-    ws = wb.create_sheet(_sheet_name("Grensverkeer", used))
+    ws = wb.add_worksheet(_sheet_name("Grensverkeer", used))
     rows = []
     for div in m.divisions:
         f = div.grensverkeer
@@ -187,11 +202,11 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
                                    strict=True):
             val = suppress_label(threshold) if h else _value(v, "leerlingen", threshold)
             rows.append([div.name, van, naar, "ja" if van != naar else "nee", val])
-    _write_table(ws, ["Indeling", "Van (woonregio)", "Naar (schoolregio)", "Over de grens",
+    _write_table(ws, fm, ["Indeling", "Van (woonregio)", "Naar (schoolregio)", "Over de grens",
                       "Leerlingen"], rows, ["", "", "", "", "leerlingen"])
 
     # Thuisnabijheid: distance summary per division x provision type x where
-    ws = wb.create_sheet(_sheet_name("Thuisnabijheid", used))
+    ws = wb.add_worksheet(_sheet_name("Thuisnabijheid", used))
     rows, units = [], []
     headers = []
     for div in m.divisions:
@@ -201,12 +216,12 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
         headers, units = ["Indeling"] + t.headers, [""] + t.units
         rows += [[div.name] + r for r in _table_rows(t)]
     if rows:
-        _write_table(ws, headers, rows, units)
+        _write_table(ws, fm, headers, rows, units)
     else:
-        _write_table(ws, ["Indeling", "Voorziening"], [])
+        _write_table(ws, fm, ["Indeling", "Voorziening"], [])
 
     # Herkomst
-    ws = wb.create_sheet(_sheet_name("Herkomst", used))
+    ws = wb.add_worksheet(_sheet_name("Herkomst", used))
     meta = atlas_meta or {}
     prov = meta.get("provenance") or m.atlas.get("provenance") or {}
     rows = []
@@ -216,9 +231,8 @@ def write_xlsx(measures: Measures, out: str | Path, threshold: int,
                      p.get("source") or "", " | ".join(map(str, p.get("notes") or []))])
     rows.append(["(privacy)", "", "", f"Aantallen onder {threshold} leerlingen zijn vervangen "
                  f"door '{suppress_label(threshold)}'."])
-    _write_table(ws, ["Tabel", "Status", "Bron", "Toelichting"], rows)
-
-    return atomic_write(out, wb.save)
+    _write_table(ws, fm, ["Tabel", "Status", "Bron", "Toelichting"], rows)
+    wb.close()
 
 
 # --------------------------------------------------------------------------- GeoJSON
