@@ -289,11 +289,16 @@ def test_modelled_flags_follow_the_atlas(sq, synthetic_atlas):
 
 
 def test_s2_is_congruent(synthetic_atlas):
-    ms = measure_all(synthetic_atlas, build_scenarios(synthetic_atlas, ["s2"]))
+    ms = measure_all(synthetic_atlas, build_scenarios(synthetic_atlas, ["s2", "s2-ongedeeld"]))
     for d in ms.divisions:
-        assert d.summary["congruentie"] == pytest.approx(1)
-        assert d.summary["ari_jeugdregio"] == pytest.approx(1)
-        assert d.summary["jeugdregios_gesplitst"] == 0
+        assert d.summary["congruentie"] == pytest.approx(1)  # every region in one jeugdregio
+        split = d.division.recipe.get("gesplitst")
+        if split is None:  # the plain variant: the jeugdregio's themselves
+            assert d.summary["ari_jeugdregio"] == pytest.approx(1)
+            assert d.summary["jeugdregios_gesplitst"] == 0
+        else:  # jeugdregio's above the maximum are split, the rest kept
+            assert d.summary["jeugdregios_gesplitst"] == len(split) > 0
+            assert 0 < d.summary["ari_jeugdregio"] < 1
 
 
 @settings(max_examples=25, deadline=None,
@@ -391,7 +396,11 @@ def test_real_netherlands(real_atlas):
     for d in divisions:
         assert d.problems(a.pc4["pc4"]) == [], d.name
     assert by["Status quo PO"].n_regions == 76 and by["Status quo VO"].n_regions == 74
-    assert {by[f"S2 Jeugdregio {s}"].n_regions for s in ("PO", "VO", "funderend")} == {42}
+    plain = build_scenarios(a, ["s2-ongedeeld"])
+    assert {d.n_regions for d in plain} == {42}
+    for s in ("PO", "VO", "funderend"):  # 42 jeugdregio's, those above the maximum split
+        d = by[f"S2 Jeugdregio {s}"]
+        assert d.n_regions == 42 + sum(x["delen"] - 1 for x in d.recipe["gesplitst"]) > 42
     s1 = by["S1 Funderend onderwijs PO"].recipe
     assert 76 < s1["regios"] < 150 and s1["regios"] == 150 - len(s1["paren"])
     for s in ("PO", "VO"):
