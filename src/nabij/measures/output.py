@@ -19,13 +19,14 @@ to a temporary file first and moved into place (os.replace).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from nabij.io.atomic import atomic_write, atomic_write_text
-from nabij.io.cells import xlsx_safe_row, xlsx_text_only
+from nabij.io.cells import XLSX_AS_TEXT
 from nabij.io.writers import write_csv
 from nabij.measures.engine import MeasureSet
 from nabij.privacy import DEFAULT_THRESHOLD, NOT_FOR_PUBLICATION, count_columns, publish
@@ -147,60 +148,69 @@ def write_xlsx(ms: MeasureSet, path: Path, drempel: int = DEFAULT_THRESHOLD,
     """Comparison workbook: Dutch headers, frozen header rows, number formats.
 
     Sheets: Samenvatting (measures x divisions), Definities, one sheet of regions per
-    division, Over (atlas, privacy threshold, modelled data). Streamed (write-only mode).
+    division, Over (atlas, privacy threshold, modelled data). Written with xlsxwriter; every
+    string stays a string (``XLSX_AS_TEXT``), never a formula.
     """
-    from openpyxl import Workbook
+    import xlsxwriter
 
-    book = _Book(Workbook(write_only=True), drempel, suppress)
+    wb = xlsxwriter.Workbook(str(path), {**XLSX_AS_TEXT, "nan_inf_to_errors": False})
+    book = _Book(wb, drempel, suppress)
     book.summary(ms)
     book.definitions(ms)
     book.regions(ms)
     book.about(ms)
-    book.wb.save(path)
+    wb.close()
 
 
 class _Book:
-    """A write-only workbook with the header style and number formats of the measures."""
+    """An xlsxwriter workbook with the header style and number formats of the measures."""
 
     def __init__(self, wb, drempel: int, suppress: bool) -> None:
-        from openpyxl.styles import Alignment, Font
-
         self.wb, self.drempel, self.suppress = wb, drempel, suppress
-        self.bold = Font(bold=True)
-        self.wrap = Alignment(wrap_text=True, vertical="top")
+        self.bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+        self.formats: dict[str, object] = {}
+        self.rows: dict[str, int] = {}
         self.label = "<" + str(drempel)
 
-    def header(self, ws, names: list[str]) -> None:
-        from openpyxl.cell import WriteOnlyCell
+    def sheet(self, title: str, freeze: str | None, widths: Sequence[float]):
+        ws = self.wb.add_worksheet(title)
+        if freeze:
+            ws.freeze_panes(freeze)
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w)
+        self.rows[ws.name] = 0
+        return ws
 
-        cells = []
-        for n in names:
-            c = WriteOnlyCell(ws, value=n)
-            c.font = self.bold
-            c.alignment = self.wrap
-            cells.append(xlsx_text_only(c))
-        ws.append(cells)
+    def append(self, ws, values: Sequence[object], header: bool = False) -> None:
+        """One row below the last; values are (value, number format) pairs or plain values."""
+        i = self.rows[ws.name]
+        for j, v in enumerate(values):
+            v, fmt = v if isinstance(v, tuple) else (v, None)
+            style = self.bold if header else self._format(fmt)
+            if v is None:
+                continue
+            if isinstance(v, str):
+                ws.write_string(i, j, v, style)
+            else:
+                ws.write(i, j, v, style)
+        self.rows[ws.name] = i + 1
+
+    def _format(self, fmt: str | None) -> object:
+        if fmt is None:
+            return None
+        if fmt not in self.formats:
+            self.formats[fmt] = self.wb.add_format({"num_format": fmt})
+        return self.formats[fmt]
 
     @staticmethod
-    def cell(ws, value: object, fmt: str | None) -> object:
-        from openpyxl.cell import WriteOnlyCell
-
+    def cell(value: object, fmt: str | None) -> object:
         if fmt is None or not isinstance(value, int | float) or isinstance(value, bool):
             return value
-        c = WriteOnlyCell(ws, value=value)
-        c.number_format = fmt
-        return c
+        return (value, fmt)
 
     def summary(self, ms: MeasureSet) -> None:
-        from openpyxl.utils import get_column_letter
-
-        ws = self.wb.create_sheet("Samenvatting")
-        ws.freeze_panes = "C2"
-        ws.column_dimensions["A"].width = 48
-        ws.column_dimensions["B"].width = 11
-        for i in range(len(ms.divisions)):
-            ws.column_dimensions[get_column_letter(i + 3)].width = 18
-        self.header(ws, ["Maat", "Eenheid"] + [d.name for d in ms.divisions])
+        ws = self.sheet("Samenvatting", "C2", [48, 11] + [18] * len(ms.divisions))
+        self.append(ws, ["Maat", "Eenheid"] + [d.name for d in ms.divisions], header=True)
         defs = ms.definition_dicts()
         for key in ms.summary_keys():
             dd = defs[key]
@@ -213,24 +223,18 @@ class _Book:
             for v in values:
                 hide = (v is not None and self.suppress and dd["eenheid"] in COUNT_UNITS
                         and 0 < v < self.drempel)
-                row.append(self.label if hide else self.cell(ws, v, fmt))
-            ws.append(xlsx_safe_row(ws, row))
+                row.append(self.label if hide else self.cell(v, fmt))
+            self.append(ws, row)
 
     def definitions(self, ms: MeasureSet) -> None:
-        wd = self.wb.create_sheet("Definities")
-        wd.freeze_panes = "A2"
-        for col, width in zip("ABCDEFGH", (30, 36, 90, 10, 8, 12, 20, 13), strict=True):
-            wd.column_dimensions[col].width = width
-        self.header(wd, ["Sleutel", "Maat", "Definitie", "Eenheid", "Beter", "Gemodelleerd",
-                         "Familie", "Niveau"])
+        wd = self.sheet("Definities", "A2", [30, 36, 90, 10, 8, 12, 20, 13])
+        self.append(wd, ["Sleutel", "Maat", "Definitie", "Eenheid", "Beter", "Gemodelleerd",
+                         "Familie", "Niveau"], header=True)
         for key, dd in ms.definition_dicts().items():
-            wd.append(xlsx_safe_row(wd, [key, dd["label"], dd["definitie"], dd["eenheid"],
-                                         dd["beter"] or "", "ja" if dd["gemodelleerd"] else "nee",
-                                         dd["familie"], dd["niveau"]]))
+            self.append(wd, [key, dd["label"], dd["definitie"], dd["eenheid"], dd["beter"] or "",
+                             "ja" if dd["gemodelleerd"] else "nee", dd["familie"], dd["niveau"]])
 
     def regions(self, ms: MeasureSet) -> None:
-        from openpyxl.utils import get_column_letter
-
         names: set[str] = set()
         for d in ms.divisions:
             title = d.slug[:31]
@@ -239,25 +243,19 @@ class _Book:
                 title = f"{d.slug[:28]}-{i}"
                 i += 1
             names.add(title)
-            wr = self.wb.create_sheet(title)
-            wr.freeze_panes = "C2"
             df = _published(ms, d.regions, self.drempel, self.suppress)
             cols = list(df.columns)
             fmts = [NUMBER_FORMATS.get(ms.definitions[c].eenheid) if c in ms.definitions
                     else None for c in cols]
-            for j in range(len(cols)):
-                wr.column_dimensions[get_column_letter(j + 1)].width = 28 if j < 2 else 14
-            self.header(wr, ["Regio", "Naam"] + [ms.definitions[c].label if c in ms.definitions
-                                                 else c for c in cols[2:]])
+            wr = self.sheet(title, "C2", [28 if j < 2 else 14 for j in range(len(cols))])
+            self.append(wr, ["Regio", "Naam"] + [ms.definitions[c].label if c in ms.definitions
+                                                 else c for c in cols[2:]], header=True)
             for rec in df.itertuples(index=False):
-                wr.append(xlsx_safe_row(wr, [self.cell(wr, _cell(v), f)
-                                             for v, f in zip(rec, fmts, strict=True)]))
+                self.append(wr, [self.cell(_cell(v), f) for v, f in zip(rec, fmts, strict=True)])
 
     def about(self, ms: MeasureSet) -> None:
-        wa = self.wb.create_sheet("Over")
-        wa.column_dimensions["A"].width = 18
-        wa.column_dimensions["B"].width = 80
-        for row in (
+        wa = self.sheet("Over", None, [18, 80])
+        rows: list[list[object]] = [
             ["Atlas", ms.atlas.get("name")],
             ["Referentiejaar", ms.atlas.get("reference_year")],
             ["Privacydrempel", f"aantallen onder {self.drempel} leerlingen getoond als "
@@ -267,9 +265,11 @@ class _Book:
             ["Leerlingen per school", "(deels) gemodelleerd" if ms.modelled["scholen"]
              else "waargenomen"],
             ["Afstandsmodel", ms.params.distance_text],
-            *([["LET OP", NOT_FOR_PUBLICATION]] if not self.suppress else []),
-        ):
-            wa.append(xlsx_safe_row(wa, row))
+        ]
+        if not self.suppress:
+            rows.append(["LET OP", NOT_FOR_PUBLICATION])
+        for row in rows:
+            self.append(wa, row)
 
 
 def _cell(v: object) -> object:
