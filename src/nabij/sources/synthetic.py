@@ -53,6 +53,7 @@ import shapely
 from scipy.spatial import cKDTree
 from scipy.stats import norm
 
+from nabij.geodesy import haversine_km
 from nabij.sources.synthetic_geo import (
     ANCHORS,
     ISLANDS,
@@ -324,7 +325,9 @@ def _gemeenten(rng: np.random.Generator, land: dict, people: dict) -> dict:
     prov = np.argmin(d / reach[None, :], axis=1)
     island = np.zeros(n_gem, bool)
     island[owner[land["island"] >= 0]] = True
-    nb, ferries = _gemeente_graph(land, owner, centroid, island)
+    polys = geom_to_lonlat(polys_km)
+    lonlat = shapely.get_coordinates(shapely.centroid(polys))
+    nb, ferries = _gemeente_graph(land, owner, np.round(lonlat, 5), island)
     prov = _contiguous_provinces(nb, prov)
     # order: provinces in postcode order, then west->east in 15 km bands north->south
     prov_rank = np.array([PC4_ORDER.index(PROVINCES[p][0]) for p in prov])
@@ -345,8 +348,6 @@ def _gemeenten(rng: np.random.Generator, land: dict, people: dict) -> dict:
     by_name = np.argsort(names.astype(str), kind="stable")
     code = np.empty(n_gem, dtype=object)
     code[by_name] = [f"GM{v:04d}" for v in gm_numbers]
-    polys = geom_to_lonlat(polys_km)
-    lonlat = shapely.get_coordinates(shapely.centroid(polys))
     return {
         "owner": owner, "code": code, "naam": names, "province": prov, "centroid": centroid,
         "lon": lonlat[:, 0], "lat": lonlat[:, 1], "pc4_code": pc4_code, "pc4_order": pc4_order,
@@ -356,10 +357,11 @@ def _gemeenten(rng: np.random.Generator, land: dict, people: dict) -> dict:
 
 
 def _gemeente_graph(
-    land: dict, owner: np.ndarray, centroid: np.ndarray, island: np.ndarray
+    land: dict, owner: np.ndarray, lonlat: np.ndarray, island: np.ndarray
 ) -> tuple[list[list[int]], np.ndarray]:
     """Gemeente adjacency lists (shared border, plus a ferry from every island gemeente to the
-    nearest mainland gemeente by centroid, as the atlas builder links them) and ferry pairs."""
+    nearest mainland gemeente by great-circle distance between the published centroids, exactly
+    as the atlas builder links them) and ferry pairs."""
     def pairs(e: np.ndarray) -> np.ndarray:
         ge = np.sort(np.column_stack([owner[e[:, 0]], owner[e[:, 1]]]), axis=1)
         return np.unique(ge[ge[:, 0] != ge[:, 1]], axis=0).reshape(-1, 2)
@@ -367,7 +369,7 @@ def _gemeente_graph(
     main = np.flatnonzero(~island)
     ferries = []
     for g in np.flatnonzero(island):
-        d = np.hypot(*(centroid[main] - centroid[g]).T)
+        d = haversine_km(lonlat[g, 1], lonlat[g, 0], lonlat[main, 1], lonlat[main, 0])
         ferries.append((g, int(main[np.argmin(d)])))
     ferries_arr = np.array(ferries, np.int64).reshape(-1, 2)
     edges = np.vstack([pairs(_linkable_edges(land, owner)), ferries_arr])
