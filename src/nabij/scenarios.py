@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from nabij.atlas import Atlas
 from nabij.defaults import (
+    FRONT_CHANGE_WEIGHTS,
     FUSIE_MIN_REGION_PUPILS,
     OPTIMIZE_SEED,
     S1_MIN_SHARE,
+    SCENARIO_FRONT_TIME_PER_POINT_S,
 )
 from nabij.divisions import (
     Division,
@@ -33,7 +35,7 @@ from nabij.divisions.provision import (
     cluster_assumption_text,
 )
 from nabij.errors import InputError, Problem
-from nabij.io.numbers import nl_int
+from nabij.io.numbers import nl_int, nl_number
 from nabij.sectors import SECTORS
 
 
@@ -225,7 +227,8 @@ register(Scenario(
     f"minstens {_NORM} leerlingen of --fusie-drempel, hoogstens het grootste bestaande SWV) "
     "over het gewicht op verandering; 'optimaal' is de knik van die front: waar meer "
     "verandering nog maar weinig minder grensverkeer oplevert "
-    "(ongeveer 12 s rekentijd per sector).", _optimaal))
+    f"(hoogstens {nl_number(SCENARIO_FRONT_TIME_PER_POINT_S, 1)} s zoektijd per punt, "
+    f"{len(FRONT_CHANGE_WEIGHTS)} punten per sector).", _optimaal))
 
 
 def build_scenario(atlas: Atlas, name: str,
