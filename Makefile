@@ -15,9 +15,10 @@ test: $(VENV)/.installed
 	@$(BIN)/python -m pytest; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest verzamelde geen tests" >&2; exit 1; fi; exit $$rc
 
+# mypy's Django plugin imports nabij.web.settings, which makes a data folder: keep it in the venv.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy
+	NABIJ_DATA_DIR=$(VENV)/typecheck-web $(BIN)/mypy
 
 web: $(VENV)/.installed
 	$(BIN)/nabij web --demo

@@ -10,6 +10,7 @@ test clock decide what "now" is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -103,7 +104,7 @@ def without_offer_longer_than(case: Case, day: date,
     return day >= add_months(since, months)
 
 
-def count_waiting(since: list[date], today: date, warning_days: int = CASE_WARNING_DAYS,
+def count_waiting(since: Iterable[date | None], today: date, warning_days: int = CASE_WARNING_DAYS,
                   escalation_months: int = CASE_ESCALATION_MONTHS) -> tuple[int, int]:
     """(warnings, escalations) among open cases without an offer, from their "thuis sinds"
     dates: the same levels as :func:`clock`, counted at once for a whole list."""

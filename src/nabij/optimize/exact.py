@@ -272,7 +272,7 @@ def _run(m, y, terms, const, n, time_limit, seed, hint, workers):
     else:
         scale = 1.0
     if hint is not None:
-        reps = {}
+        reps: dict[int, int] = {}
         for i in range(n):
             reps.setdefault(int(hint[i]), i)
         for (i, j), var in y.items():

@@ -22,6 +22,8 @@ def to_case(row: Case) -> pure.Case:
     if row.escalated_on is not None:
         ruling = None
         if row.ruling_on is not None:
+            # apply() stores a ruling with its deadline; the column is nullable for open cases
+            assert row.ruling_deadline is not None, "uitspraak zonder termijn"
             ruling = pure.EscalationDecision(row.ruling_on, row.ruling_by, row.ruling,
                                              row.ruling_reasons, row.ruling_deadline)
         escalation = pure.Escalation(row.escalated_on, row.escalated_by, row.escalation_reason,
@@ -43,7 +45,7 @@ def to_case(row: Case) -> pure.Case:
 
 def apply(row: Case, case: pure.Case) -> list[str]:
     """Copy what the rules changed back onto ``row``; returns the changed field names."""
-    values = {
+    values: dict[str, object] = {
         "status": case.status.value, "offer_on": case.offer_on, "closed_on": case.closed_on,
     }
     ex = case.exemption

@@ -11,7 +11,7 @@ from django import forms
 from nabij.casework.kinds import AssessorRole, CaseKind, Source, Status, Verzuim
 from nabij.casework.periods import SchoolYear, parse_period
 from nabij.web.casus.models import PURPOSES, Desk, SharedDocument
-from nabij.web.regio.forms import AccessibleForm, AccessibleModelForm
+from nabij.web.regio.forms import AccessibleForm, AccessibleModelForm, field_as
 from nabij.web.regio.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -44,10 +44,10 @@ class CaseForm(AccessibleForm):
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["gemeente"].choices = [(g["code"], f"{g.get('naam', g['code'])} "
-                                            f"({g['code']})") for g in region.gemeenten]
-        self.fields["organisations"].queryset = Organisation.objects.filter(
-            parties__region=region).order_by("category", "name")
+        field_as(self, "gemeente", forms.ChoiceField).choices = [
+            (g["code"], f"{g.get('naam', g['code'])} ({g['code']})") for g in region.gemeenten]
+        field_as(self, "organisations", forms.ModelChoiceField).queryset = (
+            Organisation.objects.filter(parties__region=region).order_by("category", "name"))
 
     def clean_number(self):
         number = self.cleaned_data["number"].strip()
@@ -57,7 +57,8 @@ class CaseForm(AccessibleForm):
         return number
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == CaseKind.THUISZITTER.value:
             if not data.get("verzuim"):
                 self.add_error("verzuim", "Kies absoluut of relatief verzuim.")
@@ -84,7 +85,8 @@ class StatusForm(AccessibleForm):
 
     def __init__(self, *args, allowed: list[Status], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [(s.value, s.label) for s in allowed]
+        field_as(self, "status", forms.ChoiceField).choices = [(s.value, s.label)
+                                                               for s in allowed]
 
 
 class AdviceForm(AccessibleForm):
@@ -168,7 +170,7 @@ class DeskForm(AccessibleModelForm):
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["designated"].queryset = users
+        field_as(self, "designated", forms.ModelChoiceField).queryset = users
 
 
 class LeerplichtForm(AccessibleForm):

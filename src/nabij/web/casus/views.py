@@ -117,10 +117,9 @@ def case_list(request, rpk: int):
     current = paginator.get_page(request.GET.get("pagina"))
     day = today()
     detail = reverse("casus:detail", args=[0])[:-2]  # ".../zaak/" (one reverse per page)
-    kinds, statuses = dict(Case._meta.get_field("kind").choices), dict(
-        Case._meta.get_field("status").choices)
-    items = [{"row": r, "url": f"{detail}{r.pk}/?doel=behandeling", "kind": kinds[r.kind],
-              "status": statuses[r.status], "clock": clock.clock(light_case(r), day)}
+    items = [{"row": r, "url": f"{detail}{r.pk}/?doel=behandeling",
+              "kind": CaseKind(r.kind).label, "status": Status(r.status).label,
+              "clock": clock.clock(light_case(r), day)}
              for r in current]
     return page(request, "casus/list.html", {
         "region": region, "form": form, "page": current, "items": items, "today": day,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from nabij.web.overleg.models import AgendaItem, Agreement, Escalation, Meeting, Vision
-from nabij.web.regio.forms import AccessibleModelForm
+from nabij.web.regio.forms import AccessibleModelForm, field_as
 from nabij.web.regio.indicators import catalogue, choices
 from nabij.web.regio.models import Organisation
 
@@ -24,7 +24,7 @@ class MeetingForm(AccessibleModelForm):
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["present"].queryset = _region_orgs(region)
+        field_as(self, "present", forms.ModelChoiceField).queryset = _region_orgs(region)
         self.fields["present"].help_text = "Alleen invullen na afloop van de vergadering."
 
 
@@ -59,10 +59,11 @@ class AgreementForm(AccessibleModelForm):
         super().__init__(*args, **kwargs)
         self.region = region
         orgs = _region_orgs(region)
-        self.fields["parties"].queryset = orgs
-        self.fields["owner"].queryset = orgs
-        self.fields["meeting"].queryset = Meeting.objects.filter(region=region)
-        self.fields["indicator"].choices = choices(region)
+        field_as(self, "parties", forms.ModelChoiceField).queryset = orgs
+        field_as(self, "owner", forms.ModelChoiceField).queryset = orgs
+        field_as(self, "meeting", forms.ModelChoiceField).queryset = Meeting.objects.filter(
+            region=region)
+        field_as(self, "indicator", forms.ChoiceField).choices = choices(region)
         target = self.fields["target"]
         target.localize = True  # Dutch decimal comma: "4,5"
         target.widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
@@ -73,7 +74,8 @@ class AgreementForm(AccessibleModelForm):
         self.instance.region = region
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         key = data.get("indicator") or ""
         ind = catalogue(self.region).get(key)
         self.instance.indicator_label = ind.label if ind else ""

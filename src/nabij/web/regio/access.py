@@ -15,7 +15,9 @@ casework: a deelnemer sees a case only when its organisation takes part). What a
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -28,6 +30,8 @@ AREAS: dict[str, frozenset[str]] = {
     "audit": frozenset({Role.REGIOCOORDINATOR}),
 }
 """Area -> roles of a region that see its objects. A beheerder sees every area everywhere."""
+
+_M = TypeVar("_M", bound=Model)
 
 
 def register_area(name: str, roles: Iterable[str]) -> None:
@@ -68,7 +72,7 @@ def region_ids(user, area: str) -> set[int] | None:
     return ids
 
 
-def visible(user, queryset: QuerySet, area: str | None = None) -> QuerySet:
+def visible(user, queryset: QuerySet[_M], area: str | None = None) -> QuerySet[_M]:
     """``queryset`` restricted to what ``user`` may see (nothing for anonymous users)."""
     model = queryset.model
     area = area or getattr(model, "access_area", None)
@@ -86,11 +90,12 @@ def visible(user, queryset: QuerySet, area: str | None = None) -> QuerySet:
     return queryset
 
 
-def get_visible_or_404(user, queryset: QuerySet, area: str | None = None, **lookup) -> Model:
+def get_visible_or_404(user, queryset: QuerySet[_M], area: str | None = None,
+                       **lookup: object) -> _M:
     """One object the user may see, else 404 (a foreign object is not even confirmed)."""
     try:
         return visible(user, queryset, area).get(**lookup)
-    except queryset.model.DoesNotExist as e:
+    except ObjectDoesNotExist as e:  # the model's own DoesNotExist
         raise Http404("Niet gevonden of geen toegang.") from e
 
 

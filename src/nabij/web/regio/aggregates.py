@@ -4,6 +4,7 @@ counts below the threshold hidden, with complementary suppression where a total 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import SupportsInt
 
 import pandas as pd
 
@@ -56,7 +57,7 @@ def published_table(table: CountTable, threshold: int = DEFAULT_THRESHOLD) -> Sh
                                       for r in shown.itertuples()], total)
 
 
-def _text(v: object) -> str:
+def _text(v: str | SupportsInt | None) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return "–"
     if isinstance(v, str):

@@ -99,8 +99,10 @@ def _demo_users(regions: list[Region]) -> list[DemoUser]:
 def _demo_overleg(region: Region) -> None:
     from nabij.web.overleg.models import AgendaItem, Agreement, Meeting
 
-    if Meeting.objects.filter(region=region).exists():
-        return
+    owner = Organisation.objects.filter(parties__region=region,
+                                        category=Category.GEMEENTE).first()
+    if owner is None or Meeting.objects.filter(region=region).exists():
+        return  # the demo agreement needs a gemeente of the region as its owner
     today = timezone.localdate()
     past = Meeting.objects.create(region=region, date=today - timedelta(days=120),
                                   location="Gemeentehuis", minutes="Kennismaking en agenda "
@@ -110,8 +112,6 @@ def _demo_overleg(region: Region) -> None:
                                         "gericht overleg"), ("vve", "Aanbod voorschoolse "
                                         "educatie"), ("monitor", "Eerste monitor besproken"))):
         AgendaItem.objects.create(meeting=past, kind=kind, title=title, order=i + 1)
-    owner = Organisation.objects.filter(parties__region=region,
-                                        category=Category.GEMEENTE).first()
     a = Agreement.objects.create(
         region=region, meeting=past, title="Thuiszittersaanpak vastgesteld", owner=owner,
         deadline=today + timedelta(days=90), status=Agreement.Status.LOOPT,

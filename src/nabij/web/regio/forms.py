@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django import forms
 
 from nabij.web.regio.models import Organisation
@@ -24,6 +26,18 @@ class AccessibleModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         aria(self)
+
+
+_F = TypeVar("_F", bound=forms.Field)
+
+
+def field_as(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
+    """``form.fields[name]``, checked to be a ``kind`` (e.g. a choice field whose choices or
+    queryset a form narrows to one region)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"veld {name!r} is een {type(field).__name__}, geen {kind.__name__}")
+    return field
 
 
 def aria(form) -> None:
@@ -49,8 +63,8 @@ class OrganisationForm(AccessibleModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = dict(self.fields["category"].choices)
-        self.fields["category"].choices = [(c.value, labels[c.value]) for c in ADDABLE]
+        field_as(self, "category", forms.ChoiceField).choices = [(c.value, c.label)
+                                                                 for c in ADDABLE]
 
 
 class SearchForm(AccessibleForm):

@@ -168,7 +168,7 @@ def _parties(atlas, division, pc4: pd.DataFrame, regions: dict[str, Region]) -> 
 
 def _derived_links(atlas, pc4: pd.DataFrame) -> list[tuple[str, str, str, str, str, str]]:
     """(region, category, code, name, sectors, detail) for every derived party."""
-    out = []
+    out: list[tuple[str, str, str, str, str, str]] = []
     gm_names = dict(zip(atlas.gemeenten["gemeente"], atlas.gemeenten["naam"], strict=False))
     g = pc4.dropna(subset=["regio"]).groupby(["regio", "gemeente"]).size()
     for (r, gm), n in g.items():
