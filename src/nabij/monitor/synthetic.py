@@ -89,10 +89,13 @@ def synthetic_history(atlas: Atlas, seed: int = 2024) -> PupilHistory:
                         "synthetisch (nabij, gemodelleerd)", notes, modelled=True)
 
 
-def synthetic_register(atlas: Atlas, seed: int = 2024) -> pd.DataFrame:
-    """Register rows (layout of :mod:`nabij.monitor.register`, as text) for every gemeente."""
+def synthetic_register(atlas: Atlas, seed: int = 2024, last_year: int | None = None
+                       ) -> pd.DataFrame:
+    """Register rows (layout of :mod:`nabij.monitor.register`, as text) for every gemeente,
+    school years 2019/'20 up to ``last_year`` (default: the year before the atlas' reference
+    year; later, e.g. to sit beside a casework register that runs up to today)."""
     rng = np.random.default_rng(seed + 29)
-    last = int(atlas.meta.reference_year) - 1
+    last = int(atlas.meta.reference_year) - 1 if last_year is None else int(last_year)
     pc4 = atlas.pc4
     kids = (pc4["kinderen_po"].fillna(0) + pc4["kinderen_vo"].fillna(0)) \
         .groupby(pc4["gemeente"].astype(str)).sum()

@@ -10,7 +10,7 @@ class CasusConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from nabij.web.casus import demo, hooks, perms  # noqa: F401 - perms registers rules
+        from nabij.web.casus import demo, hooks, perms, returns  # noqa: F401 - perms: rules
         from nabij.web.regio import registry
         from nabij.web.regio.access import register_area
         from nabij.web.regio.roles import Role
@@ -20,4 +20,5 @@ class CasusConfig(AppConfig):
         registry.add_aggregates(hooks.region_counts)
         registry.add_search(hooks.search)
         registry.add_demo(demo.load_demo_cases)
+        registry.add_register(returns.monitor_feed)
         registry.add_nav("Loket", "casus:home")

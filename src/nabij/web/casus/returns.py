@@ -51,3 +51,29 @@ def monitor_register(regions, years, today) -> pd.DataFrame:
     gemeenten = sorted({g["code"] for r in regions for g in r.gemeenten})
     frame = case_frame(Case.objects.filter(region__in=regions))
     return register_counts(frame, years, today, gemeenten)
+
+
+def monitor_feed(regions):
+    """The monitor's register rows from the loket of every region in ``regions`` that has
+    cases (``registry.RegisterFeed``; None when none has): every half year since the first
+    case, up to the last ended one. Labelled modelled when the cases are synthetic."""
+    from nabij.casework.periods import SchoolYear
+    from nabij.web.casus.clock import today
+    from nabij.web.regio.registry import RegisterFeed
+
+    with_cases = [r for r in regions if Case.objects.filter(region=r).exists()]
+    if not with_cases:
+        return None
+    day = today()
+    first = Case.objects.filter(region__in=with_cases).order_by("registered_on") \
+        .values_list("registered_on", flat=True).first()
+    years = [SchoolYear.starting(y) for y in
+             range(SchoolYear.of(first).start.year, SchoolYear.of(day).start.year + 1)]
+    rows = monitor_register(with_cases, years, day)
+    modelled = Case.objects.filter(region__in=with_cases,
+                                   source_ref__startswith="synthetisch").exists()
+    label = "casusregister van het loket" + (" (synthetische zaken, gemodelleerd)"
+                                             if modelled else "")
+    return RegisterFeed(rows, tuple(r.code for r in with_cases),
+                        tuple(sorted({g["code"] for r in with_cases for g in r.gemeenten})),
+                        label, modelled)

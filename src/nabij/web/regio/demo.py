@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pandas as pd
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -44,9 +45,11 @@ def load_demo(seed: int = 2024, scale: float = 0.3, progress: Callable[[str], No
     atlas = build_atlas(synthetic_country(seed=seed, scale=scale))
     from nabij.monitor.synthetic import synthetic_history, synthetic_register
 
-    div = load_division(atlas, status_quo(atlas, "PO"), progress=say,
-                        history=synthetic_history(atlas, seed=seed),
-                        register=synthetic_register(atlas, seed=seed), register_modelled=True)
+    division = status_quo(atlas, "PO")
+    history = synthetic_history(atlas, seed=seed)
+    div = load_division(atlas, division, progress=say, history=history,
+                        register=register_observations(atlas, synthetic_register(atlas, seed)),
+                        register_modelled=True)
     say("demo-organisaties en gebruikers")
     regions = list(Region.objects.filter(division=div).order_by("code")[:2])
     with transaction.atomic():
@@ -58,7 +61,47 @@ def load_demo(seed: int = 2024, scale: float = 0.3, progress: Callable[[str], No
 
     for load in DEMOS:  # other apps' demo data (casework: open cases in the first region)
         load(atlas, regions, progress=say)
+    monitor_from_registers(atlas, division, div, history, seed, say)
     return users
+
+
+def register_observations(atlas, rows):
+    """Register rows (layout of ``docs/monitor-register.md``) as the monitor's observations,
+    read by the monitor's own reader."""
+    from nabij.monitor.catalogue import load_catalogue
+    from nabij.monitor.register import read_register_frame
+
+    return read_register_frame(rows, atlas, load_catalogue(), "register")
+
+
+def monitor_from_registers(atlas, division, div, history, seed: int,
+                           progress: Callable[[str], None] | None = None) -> bool:
+    """Where a region has its own register (the loket's cases: ``registry.add_register``), the
+    monitor's thuiszitters and vrijstellingen of its gemeenten come from it; every other
+    gemeente keeps the synthetic register, extended to the same last school year so the
+    national line covers every period. Returns False when no region has a register."""
+    from nabij.monitor.synthetic import synthetic_register
+    from nabij.web.regio.load import refresh_monitor
+    from nabij.web.regio.registry import REGISTERS
+
+    regions = list(Region.objects.filter(division=div))
+    feeds = [f for func in REGISTERS if (f := func(regions)) is not None and len(f.rows)]
+    if not feeds:
+        return False
+    (progress or (lambda _m: None))("monitor: thuiszitters uit het loket")
+    last = max(int(str(y)[:4]) for f in feeds for y in f.rows["schooljaar"])
+    own = {g for f in feeds for g in f.gemeenten}
+    synthetic = synthetic_register(atlas, seed, last_year=last)
+    rows = pd.concat([synthetic[~synthetic["gemeente"].isin(own)], *[f.rows for f in feeds]],
+                     ignore_index=True)
+    origins = {code: (f.label, f.modelled) for f in feeds for code in f.regions}
+    names = {r.code: r.name for r in regions}
+    sources = ["Thuiszitters en vrijstellingen: synthetisch register (gemodelleerd)"] + [
+        f"Thuiszitters en vrijstellingen van {names.get(c, c)}: {f.label}"
+        for f in feeds for c in f.regions]
+    refresh_monitor(div, atlas, division, history, register_observations(atlas, rows),
+                    register_modelled=True, origins=origins, sources=sources)
+    return True
 
 
 def _demo_orgs(region: Region) -> None:

@@ -5,11 +5,15 @@ Two sources, both loaded with the Division (``nabij web beheer atlas`` / ``demo`
 - ``monitor:<id>`` — the monitor catalogue (``nabij.monitor``), published values (small counts
   suppressed) of the latest period, with the national value;
 - ``maatstaf:<key>`` — the region-level planning measures of the Division (``nabij.measures``).
+
+Apps add to the monitor indicators through :func:`nabij.web.regio.registry.add_monitor` (the
+``monitor`` app: the region's targets and notes from the database, with their status computed
+by ``nabij.monitor``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SKIP_UNITS = ("tekst",)
 MONITOR, MEASURE = "monitor", "maatstaf"
@@ -29,25 +33,60 @@ class Indicator:
     expected: float | None = None
     status: str | None = None
     series: tuple = ()
+    origin: str = ""
+    target: str = ""
+    target_path: float | None = None
+    target_status: str | None = None
+    target_period: str = ""
+    notes: tuple = field(default=())
 
 
 def _num(v) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
 
-def monitor_indicators(region) -> list[Indicator]:
+def monitor_indicators(region, enrich: bool = True) -> list[Indicator]:
+    """The region's monitor indicators as loaded with the division; with ``enrich`` the apps
+    registered through ``registry.add_monitor`` add to them (targets and notes)."""
     cat = region.division.monitor_catalogue or {}
     values = region.monitor or {}
     out = []
     for ind, d in cat.items():
         v = values.get(ind, {})
         better = d.get("richting") if d.get("richting") in ("hoger", "lager") else None
+        modelled = bool(d.get("gemodelleerd") or v.get("gemodelleerd")) \
+            or v.get("status") == "gemodelleerd"
         out.append(Indicator(
             f"{MONITOR}:{ind}", d.get("naam", ind), d.get("eenheid", ""), better,
-            _num(v.get("waarde")), bool(d.get("gemodelleerd")) or v.get("status") ==
-            "gemodelleerd", "monitor", v.get("periode", ""), _num(v.get("landelijk")),
-            _num(v.get("verwacht")), v.get("status"), tuple(tuple(p) for p in v.get("reeks", []))))
+            _num(v.get("waarde")), modelled, "monitor", v.get("periode", ""),
+            _num(v.get("landelijk")), _num(v.get("verwacht")), v.get("status"),
+            tuple(tuple(p) for p in v.get("reeks", [])), str(v.get("herkomst", ""))))
+    out = _grouped(out, cat)
+    if enrich:
+        from nabij.web.regio.registry import MONITOR as enrichers
+
+        for func in enrichers:
+            out = func(region, out)
     return out
+
+
+def _grouped(items: list[Indicator], cat: dict) -> list[Indicator]:
+    """Indicators that must be shown with companions (``toon_met``: thuiszitters with the
+    vrijstellingen) are followed by the others of their group and then by the companions."""
+    by_id = {i.key.removeprefix(f"{MONITOR}:"): i for i in items}
+    placed: dict[str, Indicator] = {}
+    for ind in by_id:
+        if ind in placed:
+            continue
+        companions = tuple(cat.get(ind, {}).get("toon_met", ()))
+        group = [ind]
+        if companions:
+            group += [o for o in by_id if o not in placed and o != ind
+                      and tuple(cat.get(o, {}).get("toon_met", ())) == companions]
+            group += [c for c in companions if c in by_id]
+        for g in group:
+            placed.setdefault(g, by_id[g])
+    return list(placed.values())
 
 
 def measure_indicators(region) -> list[Indicator]:

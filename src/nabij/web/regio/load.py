@@ -29,8 +29,8 @@ def load_division(atlas, division, progress: Progress | None = None, history=Non
     say("maatstaven berekenen")
     defs, region_values = _measures(atlas, division)
     say("monitor doorrekenen")
-    mon_cat, mon_values, mon_sources = _monitor(atlas, division, history, register,
-                                                register_modelled)
+    mon_cat, mon_values, mon_sources, mon_national = _monitor(atlas, division, history,
+                                                              register, register_modelled)
     say("kaart tekenen")
     viewbox, background, paths = _map(atlas, division)
     say("partijen afleiden")
@@ -41,7 +41,8 @@ def load_division(atlas, division, progress: Progress | None = None, history=Non
             "sector": division.sector, "recipe": _jsonable(dict(division.recipe)),
             "atlas_name": atlas.meta.name, "reference_year": atlas.meta.reference_year,
             "viewbox": viewbox, "background_svg": background, "measure_definitions": defs,
-            "monitor_catalogue": mon_cat, "monitor_sources": mon_sources})
+            "monitor_catalogue": mon_cat, "monitor_sources": mon_sources,
+            "monitor_national": mon_national})
         regions = _regions(div, division, atlas, pc4, region_values, paths, mon_values)
         say("partijen opslaan")
         _parties(atlas, division, pc4, regions)
@@ -84,30 +85,71 @@ def _number(v):
     return int(f) if f.is_integer() else round(f, 4)
 
 
-def _monitor(atlas, division, history, register, register_modelled
-             ) -> tuple[dict, dict[str, dict], list[str]]:
-    """The published (suppressed) monitor: catalogue and, per region, the latest value, the
-    national value and the last periods of every indicator."""
+def _monitor(atlas, division, history, register, register_modelled, origins=None
+             ) -> tuple[dict, dict[str, dict], list[str], dict[str, list]]:
+    """The published (suppressed) monitor: catalogue; per region the latest value, the national
+    value, the last periods and every published point of every indicator; the sources; and the
+    national series (the base of targets "terug naar het landelijk gemiddelde").
+
+    ``origins``: region code -> (label, modelled) of its register figures (thuiszitters and
+    vrijstellingen) when they do not come from ``register`` as a whole (e.g. from the loket's
+    casework register)."""
     from nabij.monitor.engine import NATIONAL, published, run_monitor
 
     res = run_monitor(atlas, division, history=history, register=register,
                       register_modelled=register_modelled)
-    cat = {i: {"naam": res.catalogue[i].naam, "eenheid": res.catalogue[i].eenheid,
-               "richting": res.catalogue[i].richting, "definitie": res.catalogue[i].definitie,
-               "bron": res.catalogue[i].bron, "gemodelleerd": bool(res.catalogue[i].gemodelleerd)}
-           for i in res.indicators}
+    cat = {i: _indicator_meta(res.catalogue[i], register_modelled) for i in res.indicators}
     pub = published(res).sort_values(["schooljaar", "halfjaar"])
-    national = {ind: _number(g["waarde"].iloc[-1])
-                for ind, g in pub[pub["regio"] == NATIONAL].groupby("indicator")}
+    nat = pub[pub["regio"] == NATIONAL]
+    national = {ind: _number(g["waarde"].iloc[-1]) for ind, g in nat.groupby("indicator")}
+    default_origin = ("registerbestand (synthetisch, gemodelleerd)" if register_modelled
+                      else "registerbestand", bool(register_modelled))
     out: dict[str, dict] = {}
     for (regio, ind), g in pub[pub["regio"] != NATIONAL].groupby(["regio", "indicator"]):
         last = g.iloc[-1]
-        out.setdefault(str(regio), {})[str(ind)] = {
+        entry = {
             "periode": str(last["periode"]), "waarde": _number(last["waarde"]),
             "status": None if pd.isna(last["status"]) else str(last["status"]),
             "verwacht": _number(last["verwacht"]), "landelijk": national.get(ind),
-            "reeks": [[str(r.periode), _number(r.waarde)] for r in g.tail(6).itertuples()]}
-    return cat, out, [str(s) for s in res.sources]
+            "reeks": [[str(r.periode), _number(r.waarde)] for r in g.tail(6).itertuples()],
+            "punten": _points(g)}
+        if res.catalogue[str(ind)].berekening == "register":
+            label, modelled = (origins or {}).get(str(regio), default_origin)
+            entry["herkomst"], entry["gemodelleerd"] = label, bool(modelled)
+        out.setdefault(str(regio), {})[str(ind)] = entry
+    return cat, out, [str(s) for s in res.sources], \
+        {str(ind): _points(g) for ind, g in nat.groupby("indicator")}
+
+
+def _indicator_meta(ind, register_modelled: bool) -> dict:
+    return {"naam": ind.naam, "eenheid": ind.eenheid, "richting": ind.richting,
+            "definitie": ind.definitie, "bron": ind.bron, "berekening": ind.berekening,
+            "gemodelleerd": bool(ind.gemodelleerd),
+            "toon_met": list(ind.toon_met)}
+
+
+def _points(g: pd.DataFrame) -> list[list]:
+    """Every published point of one series: [school year, half year (0 = whole year), value]
+    (``None`` where the value is suppressed)."""
+    return [[int(y), int(h), _number(v)] for y, h, v in
+            zip(g["schooljaar"], g["halfjaar"], g["waarde"], strict=True)]
+
+
+def refresh_monitor(div: Division, atlas, division, history=None, register=None,
+                    register_modelled: bool = False, origins=None,
+                    sources: list[str] | None = None) -> None:
+    """Recompute the monitor of a loaded division (e.g. after the loket's cases changed the
+    register), without touching measures, map or parties."""
+    cat, values, srcs, national = _monitor(atlas, division, history, register,
+                                           register_modelled, origins)
+    with transaction.atomic():
+        Division.objects.filter(pk=div.pk).update(
+            monitor_catalogue=cat, monitor_sources=srcs + list(sources or []),
+            monitor_national=national)
+        regions = list(Region.objects.filter(division=div))
+        for r in regions:
+            r.monitor = values.get(r.code, {})
+        Region.objects.bulk_update(regions, ["monitor"], batch_size=200)
 
 
 def _map(atlas, division) -> tuple[str, str, dict[str, str]]:

@@ -40,9 +40,14 @@ class Division(models.Model):
     measure_definitions = models.JSONField("definities maatstaven", default=dict)
     monitor_catalogue = models.JSONField("monitorindicatoren", default=dict)
     monitor_sources = models.JSONField("bronnen monitor", default=list)
+    monitor_national = models.JSONField(
+        "landelijke monitorreeksen", default=dict,
+        help_text="Per indicator de gepubliceerde landelijke reeks [schooljaar, halfjaar, "
+                  "waarde]: de basis van 'terug naar het landelijk gemiddelde'.")
     loaded_at = models.DateTimeField("geladen op", auto_now=True)
     history = HistoricalRecords(excluded_fields=["background_svg", "loaded_at",
-                                                 "measure_definitions", "monitor_catalogue"])
+                                                 "measure_definitions", "monitor_catalogue",
+                                                 "monitor_national"])
 
     class Meta:
         verbose_name = "indeling"

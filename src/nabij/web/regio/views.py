@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from nabij.web.regio import audit
@@ -59,9 +59,18 @@ def region_detail(request, pk: int):
                                       for p in parties),
         "measures": _measure_rows(region), "panels": panels,
         "monitor": monitor_indicators(region), "sources": region.division.monitor_sources,
+        "monitor_url": _monitor_url(region),
         "may_manage": request.user.has_perm("regio.manage_parties", region),
         "may_audit": request.user.has_perm("regio.view_audit", region),
     }, crumbs, nav="regio")
+
+
+def _monitor_url(region) -> str:
+    """The page of the region's monitor targets and notes, when that app is installed."""
+    try:
+        return reverse("monitor:region", args=[region.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def _parties(region) -> list[Party]:
