@@ -66,7 +66,7 @@ def monitor_feed(regions):
         return None
     day = today()
     first = Case.objects.filter(region__in=with_cases).order_by("registered_on") \
-        .values_list("registered_on", flat=True).first()
+        .values_list("registered_on", flat=True).first() or day
     years = [SchoolYear.starting(y) for y in
              range(SchoolYear.of(first).start.year, SchoolYear.of(day).start.year + 1)]
     rows = monitor_register(with_cases, years, day)

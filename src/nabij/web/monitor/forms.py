@@ -4,12 +4,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 
-from nabij.web.monitor.models import Target
+from nabij.monitor.targets import Target as ResolvedTarget
+from nabij.monitor.targets import TargetSpec
+from nabij.web.monitor.models import TRAJECTORY_CHOICES, Target
 from nabij.web.monitor.targets import TargetProblems, check_note, check_target
-from nabij.web.regio.forms import AccessibleForm, aria
+from nabij.web.regio.forms import AccessibleForm, aria, field_as
 
 RULE = "landelijk_gemiddelde"
 KIND_CHOICES = [("waarde", "Een doelwaarde"), (RULE, "Terug naar het landelijk gemiddelde")]
@@ -41,8 +45,8 @@ class TargetForm(AccessibleForm):
     doeljaar = forms.CharField(label="Doeljaar", max_length=20,
                                help_text="Schooljaar waarin de doelwaarde bereikt moet zijn, "
                                          "zoals 2028/'29.")
-    traject = forms.ChoiceField(label="Doelpad", choices=Target._meta.get_field(
-        "traject").choices, initial="recht", widget=forms.RadioSelect)
+    traject = forms.ChoiceField(label="Doelpad", choices=TRAJECTORY_CHOICES, initial="recht",
+                                widget=forms.RadioSelect)
     stappen = forms.CharField(
         label="Aantal stappen", required=False, max_length=3,
         help_text="Alleen bij een trapsgewijs doelpad; leeg: één stap per schooljaar.")
@@ -50,14 +54,16 @@ class TargetForm(AccessibleForm):
     def __init__(self, *args, region, instance: Target | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.region, self.instance = region, instance
-        self.fields["indicator"].choices = indicator_choices(region)
+        field_as(self, "indicator", forms.ChoiceField).choices = indicator_choices(region)
         if instance is not None:
             self.fields["indicator"].disabled = True
-        self.spec = self.resolved = None
+        self.spec: TargetSpec | None = None
+        self.resolved: ResolvedTarget | None = None
         aria(self)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         fields = {k: data.get(k, "") for k in ("indicator", "basisjaar", "basiswaarde",
@@ -127,17 +133,19 @@ class NoteForm(AccessibleForm):
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
-        self.fields["indicator"].choices = indicator_choices(region, "— alle indicatoren —")
+        field_as(self, "indicator", forms.ChoiceField).choices = indicator_choices(
+            region, "— alle indicatoren —")
         self.fields["datum"].initial = timezone.localdate().isoformat()
-        self.datum = None
+        self.day: date | None = None
         aria(self)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:
-            self.datum = check_note(self.region, data.get("indicator", ""), data["datum"],
+            self.day = check_note(self.region, data.get("indicator", ""), data["datum"],
                                     data["tekst"], "")
         except TargetProblems as e:
             for column, messages in e.errors.items():
@@ -148,6 +156,7 @@ class NoteForm(AccessibleForm):
     def save(self, user):
         from nabij.web.monitor.models import Note
 
+        assert self.day is not None, "save() na een geldige is_valid()"
         return Note.objects.create(region=self.region, indicator=self.cleaned_data["indicator"],
-                                   datum=self.datum, tekst=self.cleaned_data["tekst"],
+                                   datum=self.day, tekst=self.cleaned_data["tekst"],
                                    auteur=user.get_username())
