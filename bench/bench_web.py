@@ -36,6 +36,8 @@ from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
+from nabij.web.serve import gunicorn_command, wait_until_ready
+
 PASSWORD = "bench-wachtwoord-123"
 
 
@@ -200,19 +202,12 @@ def main() -> int:
           file=sys.stderr)
     port = _port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "nabij.web.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
-         "--log-level", "warning"],
+        gunicorn_command(port, args.workers, args.threads),
         env=dict(os.environ, DJANGO_SETTINGS_MODULE="nabij.web.settings"),
         start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/inloggen/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_until_ready(base, server)
         sims = [User(base, *u) for u in users]
         failed = [s.username for s in sims if not s.login()]
         if failed:

@@ -16,8 +16,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import date, timedelta
 
 import pytest
@@ -31,6 +29,8 @@ from browser_support import (
     launch,
     run_axe,
 )
+
+from nabij.web.serve import wait_until_ready
 
 pytestmark = pytest.mark.browser
 
@@ -62,12 +62,7 @@ def server(tmp_path_factory):
                             stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/inloggen/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_until_ready(base, proc)
         yield exe, sync_api, base, password
     finally:
         os.killpg(proc.pid, 15)

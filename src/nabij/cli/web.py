@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import typer
@@ -67,9 +66,9 @@ def web(
         _demo(0.3, 2024)
     out.print(f"Database: {database_label()}", highlight=False)
     out.print(f"Werkruimte: http://127.0.0.1:{poort}/  (stoppen met Ctrl+C)")
-    cmd = [sys.executable, "-m", "gunicorn", "nabij.web.wsgi:application",
-           "--bind", f"127.0.0.1:{poort}", "--workers", str(workers),
-           "--access-logfile", "-", "--log-level", "warning"]
+    from nabij.web.serve import gunicorn_command
+
+    cmd = gunicorn_command(poort, workers, access_log=True)
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="nabij.web.settings")
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
