@@ -3,8 +3,9 @@
 Sets up a fresh data folder (SQLite by default; ``NABIJ_DATABASE_URL`` for PostgreSQL), loads
 the demo (synthetic country, status-quo regions, users) plus a synthetic case register of
 about 10,000 cases (modelled) in the first region, starts gunicorn on 127.0.0.1 and measures,
-as the loket user, the case list (first page, and filtered) and the Inspectie export (XLSX and
-CSV). Latency per request from the client side; p50/p95 of ``--requests`` requests each after
+as the loket user, the case list (first page, and filtered; each request also writes one
+read-log row per case shown), the filtered case list as CSV (every exported case logged) and
+the Inspectie export (XLSX and CSV). Latency per request from the client side; p50/p95 of ``--requests`` requests each after
 a warm-up. Target (issue 14): case list and Inspectie export ≤ 300 ms p95.
 
     python bench/bench_casework.py [--cases 10000] [--requests 60] [--workers 2]
@@ -29,6 +30,8 @@ import urllib.parse
 import urllib.request
 from datetime import date
 from pathlib import Path
+
+from nabij.web.serve import gunicorn_command, wait_until_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_MS = 300.0
@@ -108,18 +111,11 @@ def main() -> None:
     rpk, user, password, n = load(args.cases)
     print(f"  {n} zaken geladen in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "nabij.web.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
-        env=dict(os.environ), cwd=ROOT)
+    server = subprocess.Popen(gunicorn_command(port, args.workers), env=dict(os.environ),
+                              cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/inloggen/").read()
-                break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_ready(base, server)
         opener = _session(base, user, password)
         year = date.today().year
         quarter = (date.today().month - 1) // 3 + 1
@@ -127,6 +123,8 @@ def main() -> None:
             "zakenlijst (pagina 1)": f"{base}/casus/regio/{rpk}/",
             "zakenlijst (filter open thuiszitters)":
                 f"{base}/casus/regio/{rpk}/?status=in_behandeling&kind=thuiszitter",
+            "zakenlijst als CSV (filter open thuiszitters)":
+                f"{base}/casus/regio/{rpk}/zaken.csv?status=in_behandeling&kind=thuiszitter",
             "Inspectie-export XLSX":
                 f"{base}/casus/regio/{rpk}/inspectie/?periode={year}-K{quarter}&formaat=xlsx",
             "Inspectie-export CSV":

@@ -31,6 +31,7 @@ def extra(key: str, param: str = "pk"):
 ENTRIES: dict[str, Entry] = {
     "casus:home": Entry(ALL_ROLES),
     "casus:list": Entry(CASUS, RPK, query="?q=GM9"),
+    "casus:list_csv": Entry(WORK, RPK, query="?status=gemeld"),
     "casus:new": Entry(WORK, RPK, BOTH),
     "casus:import": Entry(WORK, RPK, BOTH),
     "casus:ledger": Entry(WORK, RPK, BOTH, post_allowed=ONLY_COORD),

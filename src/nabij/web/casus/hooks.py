@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from nabij.casework import clock
 from nabij.casework.kinds import CaseKind, Status
+from nabij.web.casus import service
 from nabij.web.casus.clock import today
 from nabij.web.casus.models import Case
 from nabij.web.regio.access import AREAS, has_role, visible
@@ -57,9 +58,8 @@ def search(user, q: str) -> list[SearchHit]:
     digits = key.lstrip("Z").lstrip("0")
     if digits.isdigit():
         cond |= Q(pk=int(digits))
-    hits = []
-    for c in visible(user, Case.objects.filter(cond).select_related("region"))[:50]:
-        hits.append(SearchHit("Zaak", f"{c.number} ({c.get_kind_display()})",
-                              f"{reverse('casus:detail', args=[c.pk])}",
-                              c.region.name, c.get_status_display()))
-    return hits
+    rows = list(visible(user, Case.objects.filter(cond).select_related("region"))[:50])
+    service.log_reads(rows, user, "behandeling", service.SHOWN_IN_SEARCH)
+    return [SearchHit("Zaak", f"{c.number} ({c.get_kind_display()})",
+                      f"{reverse('casus:detail', args=[c.pk])}", c.region.name,
+                      c.get_status_display()) for c in rows]

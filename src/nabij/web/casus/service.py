@@ -7,6 +7,7 @@ spends at the same moment cannot both use the last euro.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -160,6 +161,24 @@ def spend(row: Case, user, source: Source, cents: int, note: str = "",
 def log_read(row: Case, user, purpose: str, what: str = "zaak bekeken") -> ReadLog:
     return ReadLog.objects.create(region_id=row.region_id, case=row, case_number=row.number,
                                   user=user, username=_name(user), purpose=purpose, what=what)
+
+
+SHOWN_IN_LIST = "in zakenlijst getoond"
+SHOWN_FILTERED = "in gefilterde zakenlijst getoond"
+SHOWN_IN_SEARCH = "in zoekresultaat getoond"
+EXPORTED = "in export (CSV) opgenomen"
+"""What a list read was (the ``what`` of its read-log rows)."""
+
+
+def log_reads(rows: Iterable[Case], user, purpose: str, what: str) -> int:
+    """Log that ``rows`` were shown to ``user`` (a list, search or export): one append-only
+    read-log row per case with its number only, written in one bulk insert. Returns the count.
+    ``rows`` need ``id`` and ``region_id`` loaded (nothing else is read)."""
+    name = _name(user)
+    entries = [ReadLog(region_id=r.region_id, case_id=r.pk, case_number=r.number, user=user,
+                       username=name, purpose=purpose, what=what) for r in rows]
+    ReadLog.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
 
 
 # -- retention ---------------------------------------------------------------------------------

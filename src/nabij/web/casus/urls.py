@@ -8,6 +8,7 @@ app_name = "casus"
 urlpatterns = [
     path("", views.home, name="home"),
     path("regio/<int:rpk>/", views.case_list, name="list"),
+    path("regio/<int:rpk>/zaken.csv", views.case_list_csv, name="list_csv"),
     path("regio/<int:rpk>/nieuw/", views.case_new, name="new"),
     path("regio/<int:rpk>/inlezen/", views.case_import, name="import"),
     path("regio/<int:rpk>/doorbraakbudget/", views.ledger, name="ledger"),

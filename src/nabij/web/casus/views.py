@@ -4,6 +4,9 @@ permission before it changes anything (403), and logs every read of a case with 
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -94,11 +97,17 @@ def home(request):
 
 
 # -- list ------------------------------------------------------------------------------------------
-@login_required
-def case_list(request, rpk: int):
-    region = _region(request, rpk)
+LIST_FIELDS = ("id", "region", "kind", "status", "gemeente", "registered_on",
+               "out_of_school_since", "offer_on", "closed_on", "birth_year")
+"""What the case list and its export read of a case (no pseudonym, no school)."""
+
+
+def _filtered(request, region):
+    """The filter form and the visible cases of ``region`` it selects; ``filtered`` tells
+    whether a filter was applied (for the read log)."""
     form = forms.FilterForm(request.GET or None)
     rows = visible(request.user, Case.objects.filter(region=region))
+    filtered = False
     if form.is_valid():
         q, status, kind = (form.cleaned_data[k] for k in ("q", "status", "kind"))
         if q:
@@ -111,24 +120,76 @@ def case_list(request, rpk: int):
             rows = rows.filter(status=status)
         if kind:
             rows = rows.filter(kind=kind)
-    paginator = Paginator(rows.only("id", "kind", "status", "gemeente", "registered_on",
-                                    "out_of_school_since", "offer_on", "closed_on",
-                                    "birth_year"), PAGE_SIZE)
-    current = paginator.get_page(request.GET.get("pagina"))
+        filtered = bool(q or status or kind)
+    return form, rows.only(*LIST_FIELDS), filtered
+
+
+def _list_purpose(request) -> str:
+    purpose = request.GET.get("doel", "")
+    return purpose if purpose in PURPOSE_KEYS else "behandeling"
+
+
+@login_required
+def case_list(request, rpk: int):
+    """The loket's case list; the cases on the page are logged as read (one bulk insert)."""
+    region = _region(request, rpk)
+    form, rows, filtered = _filtered(request, region)
+    current = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    shown = list(current)
+    service.log_reads(shown, request.user, _list_purpose(request),
+                      service.SHOWN_FILTERED if filtered else service.SHOWN_IN_LIST)
     day = today()
     detail = reverse("casus:detail", args=[0])[:-2]  # ".../zaak/" (one reverse per page)
     items = [{"row": r, "url": f"{detail}{r.pk}/?doel=behandeling",
               "kind": CaseKind(r.kind).label, "status": Status(r.status).label,
               "clock": clock.clock(light_case(r), day)}
-             for r in current]
+             for r in shown]
+    may_work = request.user.has_perm("casus.work", region)
+    query = request.GET.copy()
+    query.pop("pagina", None)
     return page(request, "casus/list.html", {
         "region": region, "form": form, "page": current, "items": items, "today": day,
         "signals": _signals(request.user, region, day),
-        "may_work": request.user.has_perm("casus.work", region),
+        "may_work": may_work,
         "may_manage": request.user.has_perm("casus.manage", region),
         "desk_pages": has_role(request.user, region, {Role.REGIOCOORDINATOR, Role.LOKET}),
-        "query": request.GET.urlencode(),
+        "query": query.urlencode(),
     }, region_crumbs(region, ("Loket", None)), nav="regio")
+
+
+EXPORT_COLUMNS = ("zaak", "soort", "status", "gemeente", "geboortejaar", "aangemeld",
+                  "thuis sinds", "aanbod op", "gesloten op", "klok")
+
+
+@login_required
+def case_list_csv(request, rpk: int):
+    """The (filtered) case list as CSV for the loket and the coordinator; every case in it is
+    logged as read (bulk insert)."""
+    region = _region(request, rpk)
+    require(request.user, "casus.work", region)
+    _form, rows, _filtered_ = _filtered(request, region)
+    rows = list(rows.order_by("pk"))
+    service.log_reads(rows, request.user, _list_purpose(request), service.EXPORTED)
+    response = HttpResponse(_cases_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (f'attachment; filename="zaken-{region.code}-'
+                                       f'{today().isoformat()}.csv"'.replace(" ", "_"))
+    return response
+
+
+def _cases_csv(rows: list[Case]) -> bytes:
+    from nabij.io.cells import csv_safe
+
+    day = today()
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(EXPORT_COLUMNS)
+    for r in rows:
+        level = clock.clock(light_case(r), day).level
+        out.writerow([csv_safe(v) for v in (
+            r.number, CaseKind(r.kind).label, Status(r.status).label, r.gemeente, r.birth_year or "",
+            r.registered_on or "", r.out_of_school_since or "", r.offer_on or "",
+            r.closed_on or "", level.label if level != clock.Level.GEEN else "")])
+    return buf.getvalue().encode("utf-8")
 
 
 def _signals(user, region, day) -> dict[str, int]:
