@@ -5,8 +5,9 @@ the demo (synthetic country, status-quo regions, users) plus a synthetic case re
 about 10,000 cases (modelled) in the first region, starts gunicorn on 127.0.0.1 and measures,
 as the loket user, the case list (first page, and filtered; each request also writes one
 read-log row per case shown), the filtered case list as CSV (every exported case logged) and
-the Inspectie export (XLSX and CSV). Latency per request from the client side; p50/p95 of ``--requests`` requests each after
-a warm-up. Target (issue 14): case list and Inspectie export ≤ 300 ms p95.
+the Inspectie export (XLSX and CSV). Latency per request from the client side; p50/p95 of
+``--requests`` requests each after a warm-up. Target (issue 14): case list and Inspectie
+export ≤ 300 ms p95.
 
     python bench/bench_casework.py [--cases 10000] [--requests 60] [--workers 2]
 
