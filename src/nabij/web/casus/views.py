@@ -186,9 +186,9 @@ def _cases_csv(rows: list[Case]) -> bytes:
     for r in rows:
         level = clock.clock(light_case(r), day).level
         out.writerow([csv_safe(v) for v in (
-            r.number, CaseKind(r.kind).label, Status(r.status).label, r.gemeente, r.birth_year or "",
-            r.registered_on or "", r.out_of_school_since or "", r.offer_on or "",
-            r.closed_on or "", level.label if level != clock.Level.GEEN else "")])
+            r.number, CaseKind(r.kind).label, Status(r.status).label, r.gemeente,
+            r.birth_year or "", r.registered_on or "", r.out_of_school_since or "",
+            r.offer_on or "", r.closed_on or "", level.label if level != clock.Level.GEEN else "")])
     return buf.getvalue().encode("utf-8")
 
 
