@@ -249,3 +249,59 @@ def test_thuiszitters_stand_beside_the_vrijstellingen_labelled_modelled(loaded, 
     assert sum("vrijstelling" in n.lower() for n in block) == 3, names
     for r in rows[first:first + 6]:
         assert "gemodelleerd" in r
+
+
+def test_web_demo_monitor_reads_the_loket_register_where_a_region_has_cases(
+        loaded, synthetic_atlas, client):
+    """The loket's (synthetic) cases of the own region feed its thuiszitters and vrijstellingen
+    (labelled modelled, from the casework register); other regions keep the synthetic register;
+    published values follow the casework counts by the monitor's weighting rule."""
+    from nabij.casework.periods import SchoolYear
+    from nabij.divisions.status_quo import status_quo
+    from nabij.monitor.catalogue import load_catalogue
+    from nabij.monitor.series import unit_weights
+    from nabij.monitor.synthetic import synthetic_history
+    from nabij.web.casus.clock import today
+    from nabij.web.casus.demo import load_demo_cases
+    from nabij.web.casus.returns import monitor_register
+    from nabij.web.regio.demo import monitor_from_registers
+
+    div, own, foreign, users = loaded
+    atlas = synthetic_atlas
+    division = status_quo(atlas, "PO")
+    assert load_demo_cases(atlas, [own]) > 0
+    assert monitor_from_registers(atlas, division, div, synthetic_history(atlas, seed=1), 1)
+    own.refresh_from_db()
+    foreign.refresh_from_db()
+    first = SchoolYear.of(today()).start.year - 2
+    rows = monitor_register([own], [SchoolYear.starting(y) for y in range(first, first + 3)],
+                            today())
+    periods = sorted({(int(y[:4]), int(h)) for y, h in zip(rows["schooljaar"], rows["periode"],
+                                                           strict=True)})
+    weights = unit_weights(atlas, division, "gemeente", "PO+VO")
+    weights = weights[weights["regio"] == own.code].set_index("code")["w"]
+    pc4 = atlas.pc4
+    kids = (pc4["kinderen_po"].fillna(0) + pc4["kinderen_vo"].fillna(0)) \
+        .groupby(pc4["gemeente"].astype(str)).sum()
+    cat = load_catalogue()
+    published = 0
+    for ind in ("absoluut_verzuim", "zonder_aanbod_3mnd", "vrijstelling_5a"):
+        mon = own.monitor[ind]
+        assert mon["gemodelleerd"] is True and "casusregister van het loket" in mon["herkomst"]
+        assert [tuple(p[:2]) for p in mon["punten"]] == periods
+        assert "registerbestand" in foreign.monitor[ind]["herkomst"]
+        assert foreign.monitor[ind]["punten"][0][0] == 2019  # synthetic, from 2019/'20
+        for y, h, value in mon["punten"]:
+            r = rows[(rows["indicator"] == ind) & (rows["schooljaar"].str[:4] == str(y))
+                     & (rows["periode"].astype(str) == str(h))].set_index("gemeente")["aantal"]
+            w = weights.reindex(r.index).fillna(0)
+            count = float((w * r.astype(float)).sum())
+            expected = cat[ind].schaal * count / float((w * kids.reindex(r.index)).sum())
+            if value is None:
+                continue
+            published += 1
+            assert not 0 < count < 10 and value == pytest.approx(expected, rel=1e-3, abs=1e-4)
+    assert published > 3
+    client.force_login(users["deelnemer"])
+    page = client.get(reverse("regio:detail", args=[own.pk])).content.decode()
+    assert "casusregister van het loket (synthetische zaken, gemodelleerd)" in page
