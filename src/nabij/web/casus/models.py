@@ -126,6 +126,8 @@ class Case(models.Model):
         for m in memberships(user):
             if m.role == Role.BEHEERDER:
                 return queryset
+            if m.region_id is None:  # a national lezer (Membership allows no other role)
+                continue
             if m.role in (Role.REGIOCOORDINATOR, Role.LOKET):
                 full.add(m.region_id)
             elif m.role == Role.DEELNEMER and m.organisation_id is not None:

@@ -15,13 +15,21 @@ casework: a deelnemer sees a case only when its organisation takes part). What a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from nabij.web.regio.roles import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from nabij.web.regio.models import Membership, Region
+
+    AnyUser: TypeAlias = User | AnonymousUser
+    """What ``request.user`` is: a signed-in user or the anonymous one."""
 
 AREAS: dict[str, frozenset[str]] = {
     "aggregaat": frozenset({Role.REGIOCOORDINATOR, Role.DEELNEMER, Role.LOKET, Role.LEZER}),
@@ -32,6 +40,7 @@ AREAS: dict[str, frozenset[str]] = {
 """Area -> roles of a region that see its objects. A beheerder sees every area everywhere."""
 
 _M = TypeVar("_M", bound=Model)
+_CACHE = "_nabij_memberships"  # the attribute a request's user keeps its memberships in
 
 
 def register_area(name: str, roles: Iterable[str]) -> None:
@@ -39,24 +48,24 @@ def register_area(name: str, roles: Iterable[str]) -> None:
     AREAS[name] = frozenset(roles)
 
 
-def memberships(user) -> list:
+def memberships(user: AnyUser) -> list[Membership]:
     """The user's memberships, fetched once per request (cached on the user object)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    cached = getattr(user, "_nabij_memberships", None)
+    cached: list[Membership] | None = getattr(user, _CACHE, None)
     if cached is None:
         from nabij.web.regio.models import Membership
 
         cached = list(Membership.objects.filter(user=user).select_related("region"))
-        user._nabij_memberships = cached
+        setattr(user, _CACHE, cached)
     return cached
 
 
-def is_beheerder(user) -> bool:
+def is_beheerder(user: AnyUser) -> bool:
     return any(m.role == Role.BEHEERDER for m in memberships(user))
 
 
-def region_ids(user, area: str) -> set[int] | None:
+def region_ids(user: AnyUser, area: str) -> set[int] | None:
     """Ids of the regions whose ``area`` the user sees; ``None`` means all regions."""
     if area not in AREAS:
         raise KeyError(f"onbekend toegangsgebied {area!r}")
@@ -72,7 +81,7 @@ def region_ids(user, area: str) -> set[int] | None:
     return ids
 
 
-def visible(user, queryset: QuerySet[_M], area: str | None = None) -> QuerySet[_M]:
+def visible(user: AnyUser, queryset: QuerySet[_M], area: str | None = None) -> QuerySet[_M]:
     """``queryset`` restricted to what ``user`` may see (nothing for anonymous users)."""
     model = queryset.model
     area = area or getattr(model, "access_area", None)
@@ -90,7 +99,7 @@ def visible(user, queryset: QuerySet[_M], area: str | None = None) -> QuerySet[_
     return queryset
 
 
-def get_visible_or_404(user, queryset: QuerySet[_M], area: str | None = None,
+def get_visible_or_404(user: AnyUser, queryset: QuerySet[_M], area: str | None = None,
                        **lookup: object) -> _M:
     """One object the user may see, else 404 (a foreign object is not even confirmed)."""
     try:
@@ -99,17 +108,17 @@ def get_visible_or_404(user, queryset: QuerySet[_M], area: str | None = None,
         raise Http404("Niet gevonden of geen toegang.") from e
 
 
-def roles_in(user, region) -> set[str]:
+def roles_in(user: AnyUser, region: Region | int) -> set[str]:
     """Roles the user holds in ``region`` (national memberships count for every region)."""
     rid = getattr(region, "pk", region)
     return {m.role for m in memberships(user) if m.region_id in (None, rid)}
 
 
-def has_role(user, region, roles: Iterable[str]) -> bool:
+def has_role(user: AnyUser, region: Region | int, roles: Iterable[str]) -> bool:
     held = roles_in(user, region)
     return Role.BEHEERDER in held or bool(held & set(roles))
 
 
-def sees_details(user, region) -> bool:
+def sees_details(user: AnyUser, region: Region | int) -> bool:
     """False for a user who may see only aggregates of this region (lezer)."""
     return has_role(user, region, AREAS["regio"])

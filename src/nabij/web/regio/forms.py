@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 
@@ -13,17 +13,17 @@ from nabij.web.regio.roles import ADDABLE
 class AccessibleForm(forms.Form):
     """Ties hints and errors to their field (``aria-describedby``, ``aria-invalid``)."""
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         aria(self)
 
 
 class AccessibleModelForm(forms.ModelForm):
-    def full_clean(self):
+    def full_clean(self) -> None:
         super().full_clean()
         aria(self)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         aria(self)
 
@@ -40,7 +40,7 @@ def field_as(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
     return field
 
 
-def aria(form) -> None:
+def aria(form: forms.BaseForm) -> None:
     for name, field in form.fields.items():
         bound = form[name]
         ids = []
@@ -61,7 +61,7 @@ class OrganisationForm(AccessibleModelForm):
         fields = ["name", "category"]
         labels = {"name": "Naam van de organisatie", "category": "Soort organisatie"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field_as(self, "category", forms.ChoiceField).choices = [(c.value, c.label)
                                                                  for c in ADDABLE]

@@ -6,13 +6,19 @@ Each permission takes a region-scoped object (or the Region itself) and is check
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import rules
 
 from nabij.web.regio.access import has_role, is_beheerder
 from nabij.web.regio.roles import Role
 
+if TYPE_CHECKING:
+    from nabij.web.regio.access import AnyUser
+    from nabij.web.regio.models import Region
 
-def region_of(obj):
+
+def region_of(obj: object) -> Region | None:
     """The Region an object belongs to (the object itself for a Region)."""
     from nabij.web.regio.models import Region
 
@@ -20,18 +26,18 @@ def region_of(obj):
 
 
 @rules.predicate
-def beheerder(user) -> bool:
+def beheerder(user: AnyUser) -> bool:
     return is_beheerder(user)
 
 
 @rules.predicate
-def coordinates(user, obj) -> bool:
+def coordinates(user: AnyUser, obj: object) -> bool:
     region = region_of(obj)
     return region is not None and has_role(user, region, {Role.REGIOCOORDINATOR})
 
 
 @rules.predicate
-def participates(user, obj) -> bool:
+def participates(user: AnyUser, obj: object) -> bool:
     region = region_of(obj)
     return region is not None and has_role(user, region, {Role.DEELNEMER})
 
