@@ -264,6 +264,13 @@ VO (FIGURES.md). 5b, 5c, integraal verzoek and doorbraak: not found, assumed (mo
 
 # -- resultaatverplichtend overleg (web workspace) ---------------------------------------------
 
+WEB_ACTIVATION_LINK_DAYS: int = 7
+"""Days. A one-time activation link (new user, or a password reset by a beheerder) is valid at
+most this long, and only until the password has been set.
+
+Source: none; aanname van nabij. No mail server is assumed: the administrator hands the link
+over, which takes longer than Django's default of three days may allow."""
+
 OVERLEG_MEETING_INTERVAL_DAYS: int = 183
 """Days. A region's overleg that has not met for longer than this gets a warning.
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("zoeken/", regio_views.search, name="zoeken"),
     path("regio/", include("nabij.web.regio.urls")),
+    path("gebruikers/", include("nabij.web.regio.user_urls")),
     path("", include("nabij.web.overleg.urls")),
 ]
 

@@ -29,6 +29,7 @@ class Entry:
     object: str
     kind: str
     changes: list[Change]
+    reason: str = ""
 
 
 def audited_models() -> list:
@@ -56,6 +57,18 @@ def region_history(region, limit: int = 200) -> list[Entry]:
     return [_entry(r) for r in records[:limit]]
 
 
+def user_history(limit: int = 200) -> list[Entry]:
+    """The latest ``limit`` changes of users and of memberships in every region, newest first
+    (the beheerder's page; a coordinator sees its region's memberships on the region page)."""
+    records = []
+    for name in ("HistoricalUser", "HistoricalMembership"):
+        hist = apps.get_model("regio", name)
+        qs = hist.objects.select_related("history_user").order_by("-history_date")
+        records += list(qs[:limit])
+    records.sort(key=lambda r: r.history_date, reverse=True)
+    return [_entry(r) for r in records[:limit]]
+
+
 def _entry(record) -> Entry:
     model = record.instance_type
     changes: list[Change] = []
@@ -72,7 +85,8 @@ def _entry(record) -> Entry:
     user = record.history_user
     return Entry(record.history_date, user.get_username() if user else "systeem",
                  str(model._meta.verbose_name), str(record)[:120],
-                 KIND.get(record.history_type, record.history_type), changes)
+                 KIND.get(record.history_type, record.history_type), changes,
+                 record.history_change_reason or "")
 
 
 def _label(model, name: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from nabij.web.regio.access import memberships
+from nabij.web.regio.access import is_beheerder, memberships
 from nabij.web.regio.registry import NAV
 from nabij.web.regio.roles import Role
 
@@ -15,5 +15,5 @@ def navigation(request) -> dict:
         return {}
     labels = dict(Role.choices)
     roles = sorted({labels.get(m.role, m.role) for m in memberships(user)})
-    return {"nav_roles": ", ".join(roles),
+    return {"nav_roles": ", ".join(roles), "nav_users": is_beheerder(user),
             "nav_extra": [{"label": lbl, "url": reverse(name)} for lbl, name in NAV]}

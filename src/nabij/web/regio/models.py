@@ -9,7 +9,9 @@ page work for it without further code.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
+from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 from nabij.web.regio.roles import NATIONAL_ROLES, Category, Role
@@ -174,3 +176,9 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+register_history(User, app="nabij.web.regio", excluded_fields=["password", "last_login"])
+"""Users get a change history too (created, activated, deactivated, password revoked — with a
+change reason), kept beside this app's models. Without the password hash and the login time:
+the history stores no secret, and a login is not a change (see ``apps.quiet_last_login``)."""

@@ -18,6 +18,11 @@ class Role(models.TextChoices):
 NATIONAL_ROLES = frozenset({Role.BEHEERDER, Role.LEZER})
 """Roles that may hold a membership without a region (the whole installation)."""
 
+COORDINATOR_GRANTS = frozenset({Role.DEELNEMER, Role.LOKET, Role.LEZER})
+"""Roles a regiocoördinator may grant, change and end in its own region. Not ``beheerder``
+(the whole installation) and not ``regiocoordinator``: who coordinates a region is decided by
+a beheerder."""
+
 
 class Category(models.TextChoices):
     """Kind of organisation taking part in an overleg."""

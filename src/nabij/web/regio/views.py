@@ -20,6 +20,7 @@ from nabij.web.regio.pages import page, region_crumbs, require
 from nabij.web.regio.parties import missing_categories
 from nabij.web.regio.registry import PANELS, SEARCHES, SearchHit
 from nabij.web.regio.roles import Category
+from nabij.web.regio.users import may_manage_members
 
 LIST_DEFER = ("shape_path", "measures", "monitor", "division__background_svg",
               "division__measure_definitions", "division__monitor_catalogue")
@@ -62,6 +63,7 @@ def region_detail(request, pk: int):
         "monitor_url": _monitor_url(region),
         "may_manage": request.user.has_perm("regio.manage_parties", region),
         "may_audit": request.user.has_perm("regio.view_audit", region),
+        "may_members": may_manage_members(request.user, region),
     }, crumbs, nav="regio")
 
 
