@@ -225,3 +225,16 @@ def test_cli_and_web_share_the_rules(world):
         users.new_member(None, "CLI.gebruiker", "lezer", None)
     with pytest.raises(Exception, match="alleen letters"):
         users.new_member(None, "met spatie", "lezer", None)
+
+
+def test_history_stays_readable_after_a_user_is_deleted(world, client):
+    region = world.regions["A"].region
+    user = users.create_account("vertrokken")
+    users.add_membership(None, user, "deelnemer", region)
+    user.delete()
+    _login(client, world, "regiocoordinator")
+    r = client.get(reverse("regio:history", args=[region.pk]))
+    assert r.status_code == 200 and "(verwijderd)" in r.content.decode()
+    _login(client, world, "beheerder")
+    r = client.get(reverse("gebruikers:history"))
+    assert r.status_code == 200 and "vertrokken" in r.content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from nabij.web.regio import urls as regio_urls
 from nabij.web.regio import views as regio_views
 from nabij.web.security import ThrottledAuthenticationForm
 
@@ -17,7 +18,7 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("zoeken/", regio_views.search, name="zoeken"),
     path("regio/", include("nabij.web.regio.urls")),
-    path("gebruikers/", include("nabij.web.regio.user_urls")),
+    path("gebruikers/", include(regio_urls.user_patterns)),
     path("", include("nabij.web.overleg.urls")),
 ]
 

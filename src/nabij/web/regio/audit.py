@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 
 KIND = {"+": "aangemaakt", "~": "gewijzigd", "-": "verwijderd"}
 
@@ -84,9 +85,18 @@ def _entry(record) -> Entry:
                 changes.append(Change(_label(model, f.name), "", _show(v)))
     user = record.history_user
     return Entry(record.history_date, user.get_username() if user else "systeem",
-                 str(model._meta.verbose_name), str(record)[:120],
+                 str(model._meta.verbose_name), _describe(record),
                  KIND.get(record.history_type, record.history_type), changes,
                  record.history_change_reason or "")
+
+
+def _describe(record) -> str:
+    """The object a history record is about; its related objects may be gone (e.g. the
+    membership of a deleted user), the record stays readable."""
+    try:
+        return str(record)[:120]
+    except ObjectDoesNotExist:
+        return f"{record.instance_type._meta.verbose_name} {record.id} (verwijderd)"
 
 
 def _label(model, name: str) -> str:
