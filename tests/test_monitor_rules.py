@@ -13,7 +13,7 @@ from nabij.divisions import Division
 from nabij.errors import InputError
 from nabij.monitor.catalogue import load_catalogue
 from nabij.monitor.engine import MonitorResult, published
-from nabij.monitor.notes import read_notes_frame, school_period
+from nabij.monitor.notes import notes_by_indicator, notes_for, read_notes_frame, school_period
 from nabij.monitor.register import read_register_frame
 from nabij.monitor.signals import check_shown_together, thuiszitter_warnings
 from nabij.monitor.targets import (
@@ -194,6 +194,22 @@ def test_notes_are_dated_into_school_periods():
     with pytest.raises(InputError) as e:
         read_notes_frame(df.assign(datum="morgen"), CAT, "notities.csv")
     assert "notities.csv, rij 2, kolom 'datum'" in str(e.value)
+
+
+def test_notes_by_indicator_equals_notes_for_of_each_indicator():
+    df = pd.DataFrame({
+        "regio": ["R1", "*", "R1", "R2", "R1", "NL"],
+        "indicator": ["deelname_so", "", "", "deelname_so", "deelname_sbo", "deelname_so"],
+        "datum": ["2024-03-01", "2023-09-01", "2024-01-10", "2024-02-02", "2022-12-12",
+                  "2024-05-05"],
+        "tekst": list("abcdef"), "auteur": ""})
+    notes = read_notes_frame(df, CAT)
+    ids = ["deelname_so", "deelname_sbo", "absoluut_verzuim"]
+    grouped = notes_by_indicator(notes, "R1", ids)
+    for i in ids:
+        assert grouped[i] == list(notes_for(notes, "R1", i).itertuples(index=False, name=None))
+    assert [r[5] for r in grouped["deelname_so"]] == ["b", "c", "a"]
+    assert [r[5] for r in grouped["absoluut_verzuim"]] == ["b", "c"]
 
 
 def test_register_layout_and_errors(tiny_atlas):

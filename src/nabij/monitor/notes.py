@@ -95,3 +95,16 @@ def notes_for(notes: pd.DataFrame, regio: str, indicator: str) -> pd.DataFrame:
         return pd.DataFrame(columns=list(NOTE_COLUMNS))
     m = notes["regio"].isin([regio, "*"]) & notes["indicator"].isin([indicator, ""])
     return notes[m].sort_values("datum")
+
+
+def notes_by_indicator(notes: pd.DataFrame, regio: str, indicators: list[str]
+                       ) -> dict[str, list[tuple]]:
+    """:func:`notes_for` of every indicator of ``indicators`` at once (one pass; a page with
+    many indicators): indicator -> its notes as ``NOTE_COLUMNS`` tuples, by date."""
+    if notes is None or notes.empty:
+        return {i: [] for i in indicators}
+    mine = notes[notes["regio"].isin([regio, "*"])].sort_values("datum", kind="stable")
+    cols = list(NOTE_COLUMNS)
+    records = list(mine[cols].itertuples(index=False, name=None))
+    k = cols.index("indicator")
+    return {i: [r for r in records if r[k] in (i, "")] for i in indicators}

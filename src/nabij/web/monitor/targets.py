@@ -152,28 +152,45 @@ def region_targets(region, targets: list[StoredTarget] | None = None) -> dict[st
         return {}
     series = series_frame(region)
     cat = catalogue_of(region)
-    out: dict[str, TargetView] = {}
+    resolved, problems = _resolve_each(region, stored, series, cat)
+    out = {t.indicator: TargetView(t, None, f"doel niet te berekenen: {problems[t.pk]}")
+           for t in stored if t.pk in problems}
+    own = series[series["regio"] == region.code]
+    scored = apply_targets(own[own["indicator"].isin([r.indicator for r in resolved.values()])],
+                           list(resolved.values()))
+    scored = scored[scored["doelstatus"].notna() & np.isfinite(scored["waarde"])]
+    last = scored.sort_values(["schooljaar", "halfjaar"]).groupby("indicator").tail(1)
+    latest = {str(r.indicator): r for r in last.itertuples()}
     for t in stored:
-        try:
-            resolved = resolve([spec_of(t)], series, [region.code], FORM_FILE, cat)[0]
-        except InputError as e:
-            msg = "; ".join(p.message for p in e.problems) or str(e)
-            out[t.indicator] = TargetView(t, None, f"doel niet te berekenen: {msg}")
+        if t.pk in problems:
             continue
-        out[t.indicator] = _with_status(t, resolved, series)
+        r = latest.get(t.indicator)
+        out[t.indicator] = TargetView(t, resolved[t.pk]) if r is None else TargetView(
+            t, resolved[t.pk], "", str(r.doelstatus),
+            period_label(int(r.schooljaar), int(r.halfjaar)), float(r.doelpad),
+            float(r.waarde))
     return out
 
 
-def _with_status(t: StoredTarget, resolved: Target, series: pd.DataFrame) -> TargetView:
-    own = series[(series["regio"] == resolved.regio) & (series["indicator"] == t.indicator)]
-    scored = apply_targets(own, [resolved])
-    scored = scored[scored["doelstatus"].notna() & np.isfinite(scored["waarde"])]
-    if scored.empty:
-        return TargetView(t, resolved)
-    last = scored.sort_values(["schooljaar", "halfjaar"]).iloc[-1]
-    return TargetView(t, resolved, "", str(last["doelstatus"]),
-                      period_label(int(last["schooljaar"]), int(last["halfjaar"])),
-                      float(last["doelpad"]), float(last["waarde"]))
+def _resolve_each(region, stored: list[StoredTarget], series: pd.DataFrame, cat: Catalogue
+                  ) -> tuple[dict[int, Target], dict[int, str]]:
+    """Resolve all targets at once; when that fails, one by one, so one target that cannot be
+    computed (e.g. no published baseline) does not hide the others."""
+    specs = [spec_of(t) for t in stored]
+    try:
+        done = resolve(specs, series, [region.code], FORM_FILE, cat)
+        by_ind = {r.indicator: r for r in done}
+        return {t.pk: by_ind[t.indicator] for t in stored}, {}
+    except InputError:
+        pass
+    resolved: dict[int, Target] = {}
+    problems: dict[int, str] = {}
+    for t, spec in zip(stored, specs, strict=True):
+        try:
+            resolved[t.pk] = resolve([spec], series, [region.code], FORM_FILE, cat)[0]
+        except InputError as e:
+            problems[t.pk] = "; ".join(p.message for p in e.problems) or str(e)
+    return resolved, problems
 
 
 def check_note(region, indicator: str, datum: str, tekst: str, auteur: str) -> date:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from nabij.web.monitor.forms import RULE, EndTargetForm, NoteForm, TargetForm
 from nabij.web.monitor.models import Note, Target
-from nabij.web.monitor.targets import describe, fields_of, region_targets
+from nabij.web.monitor.targets import describe, fields_of
 from nabij.web.regio.access import get_visible_or_404, visible
 from nabij.web.regio.indicators import monitor_indicators
 from nabij.web.regio.models import Region
@@ -42,8 +42,7 @@ def _crumbs(region, *rest):
 def region_monitor(request, rpk: int):
     region = _region(request, rpk)
     targets = list(visible(request.user, Target.objects.filter(region=region)))
-    active = [t for t in targets if t.ended_on is None]
-    views = region_targets(region, active)
+    active = {t.indicator: t for t in targets if t.ended_on is None}
     names = {k: d.get("naam", k) for k, d in (region.division.monitor_catalogue or {}).items()}
     ended = [(t, describe(t, None), names.get(t.indicator, t.indicator)) for t in targets
              if t.ended_on is not None]
@@ -52,7 +51,7 @@ def region_monitor(request, rpk: int):
     rows = []
     for i in monitor_indicators(region):
         ind = i.key.split(":", 1)[1]
-        rows.append((i, ind, views.get(ind)))
+        rows.append((i, ind, active.get(ind)))
     return page(request, "monitor/region.html", {
         "region": region, "rows": rows, "ended": ended, "notes": notes,
         "sources": region.division.monitor_sources,

@@ -47,7 +47,10 @@ def _num(v) -> float | None:
 
 def monitor_indicators(region, enrich: bool = True) -> list[Indicator]:
     """The region's monitor indicators as loaded with the division; with ``enrich`` the apps
-    registered through ``registry.add_monitor`` add to them (targets and notes)."""
+    registered through ``registry.add_monitor`` add to them (targets and notes). The enriched
+    list is kept on the region object, so one request computes it once."""
+    if enrich and getattr(region, "_nabij_monitor", None) is not None:
+        return list(region._nabij_monitor)
     cat = region.division.monitor_catalogue or {}
     values = region.monitor or {}
     out = []
@@ -67,6 +70,7 @@ def monitor_indicators(region, enrich: bool = True) -> list[Indicator]:
 
         for func in enrichers:
             out = func(region, out)
+        region._nabij_monitor = tuple(out)
     return out
 
 
