@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 
 
@@ -17,7 +18,7 @@ class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.headers.setdefault(
@@ -27,7 +28,7 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The peer address (no X-Forwarded-For trust: the app serves on loopback)."""
     return request.META.get("REMOTE_ADDR", "") or "onbekend"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -15,7 +16,7 @@ from nabij.web.regio.aggregates import CountTable
 from nabij.web.regio.registry import SearchHit
 
 
-def region_panel(request, region) -> str | None:
+def region_panel(request: HttpRequest, region) -> str | None:
     """Open cases and clock signals on the region page (casework roles only)."""
     if not has_role(request.user, region, AREAS["casus"]):
         return None

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -45,12 +45,12 @@ PAGE_SIZE = 50
 
 
 # -- lookups -------------------------------------------------------------------------------------
-def _region(request, rpk: int, area: str = "casus") -> Region:
+def _region(request: HttpRequest, rpk: int, area: str = "casus") -> Region:
     return get_visible_or_404(request.user, Region.objects.select_related("division"), area,
                               pk=rpk)
 
 
-def _desk_region(request, rpk: int) -> Region:
+def _desk_region(request: HttpRequest, rpk: int) -> Region:
     """A region whose loket pages (ledger, destruction lists) the user may open."""
     region = _region(request, rpk)
     if not has_role(request.user, region, {Role.REGIOCOORDINATOR, Role.LOKET}):
@@ -58,7 +58,7 @@ def _desk_region(request, rpk: int) -> Region:
     return region
 
 
-def _case(request, pk: int) -> Case:
+def _case(request: HttpRequest, pk: int) -> Case:
     return get_visible_or_404(request.user, Case.objects.select_related("region"), pk=pk)
 
 
@@ -70,7 +70,7 @@ def _detail_url(row: Case, purpose: str = "behandeling") -> str:
     return f"{reverse('casus:detail', args=[row.pk])}?doel={purpose}"
 
 
-def _refused(request, e: CaseworkError) -> None:
+def _refused(request: HttpRequest, e: CaseworkError) -> None:
     messages.error(request, str(e).replace("\n", " "))
 
 
@@ -87,7 +87,7 @@ def light_case(row: Case):
 
 # -- home ----------------------------------------------------------------------------------------
 @login_required
-def home(request):
+def home(request: HttpRequest):
     """The regions whose loket (or, for a lezer, whose counts) the user may open."""
     regions = visible(request.user, Region.objects.select_related("division"), "aggregaat")
     rows = [(r, has_role(request.user, r, {Role.REGIOCOORDINATOR, Role.LOKET, Role.DEELNEMER}))
@@ -102,7 +102,7 @@ LIST_FIELDS = ("id", "region", "kind", "status", "gemeente", "registered_on",
 """What the case list and its export read of a case (no pseudonym, no school)."""
 
 
-def _filtered(request, region):
+def _filtered(request: HttpRequest, region):
     """The filter form and the visible cases of ``region`` it selects; ``filtered`` tells
     whether a filter was applied (for the read log)."""
     form = forms.FilterForm(request.GET or None)
@@ -124,13 +124,13 @@ def _filtered(request, region):
     return form, rows.only(*LIST_FIELDS), filtered
 
 
-def _list_purpose(request) -> str:
+def _list_purpose(request: HttpRequest) -> str:
     purpose = request.GET.get("doel", "")
     return purpose if purpose in PURPOSE_KEYS else "behandeling"
 
 
 @login_required
-def case_list(request, rpk: int):
+def case_list(request: HttpRequest, rpk: int):
     """The loket's case list; the cases on the page are logged as read (one bulk insert)."""
     region = _region(request, rpk)
     form, rows, filtered = _filtered(request, region)
@@ -162,7 +162,7 @@ EXPORT_COLUMNS = ("zaak", "soort", "status", "gemeente", "geboortejaar", "aangem
 
 
 @login_required
-def case_list_csv(request, rpk: int):
+def case_list_csv(request: HttpRequest, rpk: int):
     """The (filtered) case list as CSV for the loket and the coordinator; every case in it is
     logged as read (bulk insert)."""
     region = _region(request, rpk)
@@ -206,7 +206,7 @@ def _signals(user, region, day) -> dict[str, int]:
 
 # -- register --------------------------------------------------------------------------------------
 @login_required
-def case_new(request, rpk: int):
+def case_new(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "casus.work", region)
     form = forms.CaseForm(request.POST or None, region=region)
@@ -232,7 +232,7 @@ def case_new(request, rpk: int):
 
 
 @login_required
-def case_import(request, rpk: int):
+def case_import(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "casus.work", region)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
@@ -254,7 +254,7 @@ def case_import(request, rpk: int):
 
 # -- detail (a logged read) ---------------------------------------------------------------------
 @login_required
-def case_detail(request, pk: int):
+def case_detail(request: HttpRequest, pk: int):
     row = _case(request, pk)
     purpose = request.GET.get("doel", "")
     if purpose not in PURPOSE_KEYS:
@@ -282,7 +282,7 @@ def case_detail(request, pk: int):
     }, _crumbs(row.region, (row.number, None)), nav="regio")
 
 
-def _case_action(request, pk: int, perm: str = "casus.work") -> Case:
+def _case_action(request: HttpRequest, pk: int, perm: str = "casus.work") -> Case:
     row = _case(request, pk)
     require(request.user, perm, row)
     return row
@@ -290,7 +290,7 @@ def _case_action(request, pk: int, perm: str = "casus.work") -> Case:
 
 @login_required
 @require_POST
-def case_status(request, pk: int):
+def case_status(request: HttpRequest, pk: int):
     row = _case_action(request, pk)
     form = forms.StatusForm(request.POST, allowed=list(Status))
     if form.is_valid():
@@ -305,7 +305,7 @@ def case_status(request, pk: int):
     return redirect(_detail_url(row))
 
 
-def _form_action(request, row: Case, form, title: str, submit: str, act, done: str):
+def _form_action(request: HttpRequest, row: Case, form, title: str, submit: str, act, done: str):
     if request.method == "POST" and form.is_valid():
         try:
             act(form.cleaned_data)
@@ -321,7 +321,7 @@ def _form_action(request, row: Case, form, title: str, submit: str, act, done: s
 
 
 @login_required
-def case_advice(request, pk: int):
+def case_advice(request: HttpRequest, pk: int):
     row = _case_action(request, pk)
     form = forms.AdviceForm(request.POST or None)
 
@@ -335,7 +335,7 @@ def case_advice(request, pk: int):
 
 
 @login_required
-def case_decision(request, pk: int):
+def case_decision(request: HttpRequest, pk: int):
     row = _case_action(request, pk)
     form = forms.DecisionForm(request.POST or None)
 
@@ -348,7 +348,7 @@ def case_decision(request, pk: int):
 
 
 @login_required
-def case_escalate(request, pk: int):
+def case_escalate(request: HttpRequest, pk: int):
     row = _case_action(request, pk)
     form = forms.EscalateForm(request.POST or None)
     return _form_action(request, row, form, "Voorleggen aan doorzettingsmacht", "Voorleggen",
@@ -357,7 +357,7 @@ def case_escalate(request, pk: int):
 
 
 @login_required
-def case_ruling(request, pk: int):
+def case_ruling(request: HttpRequest, pk: int):
     row = _case_action(request, pk, "casus.rule")
     form = forms.RulingForm(request.POST or None)
     return _form_action(request, row, form, "Beslissing doorzettingsmacht",
@@ -368,7 +368,7 @@ def case_ruling(request, pk: int):
 
 
 @login_required
-def case_spend(request, pk: int):
+def case_spend(request: HttpRequest, pk: int):
     row = _case_action(request, pk)
     form = forms.SpendForm(request.POST or None)
     return _form_action(request, row, form, "Doorbraakbudget inzetten", "Boeken",
@@ -378,7 +378,7 @@ def case_spend(request, pk: int):
 
 
 @login_required
-def case_document(request, pk: int):
+def case_document(request: HttpRequest, pk: int):
     row = _case_action(request, pk)
     form = forms.DocumentForm(request.POST or None,
                               instance=SharedDocument(case=row, region=row.region,
@@ -389,7 +389,7 @@ def case_document(request, pk: int):
 
 # -- the region's desk pages -----------------------------------------------------------------------
 @login_required
-def ledger(request, rpk: int):
+def ledger(request: HttpRequest, rpk: int):
     region = _desk_region(request, rpk)
     form = forms.BudgetForm(request.POST or None, initial={"year": today().year})
     if request.method == "POST":
@@ -417,7 +417,7 @@ def ledger(request, rpk: int):
 
 
 @login_required
-def readlog(request, rpk: int):
+def readlog(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "casus.manage", region)
     rows = visible(request.user, ReadLog.objects.filter(region=region))[:500]
@@ -426,7 +426,7 @@ def readlog(request, rpk: int):
 
 
 @login_required
-def desk(request, rpk: int):
+def desk(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "casus.manage", region)
     obj, _ = Desk.objects.get_or_create(region=region)
@@ -444,7 +444,7 @@ def desk(request, rpk: int):
 
 
 @login_required
-def destruction(request, rpk: int):
+def destruction(request: HttpRequest, rpk: int):
     region = _desk_region(request, rpk)
     if request.method == "POST":
         require(request.user, "casus.manage", region)
@@ -460,7 +460,7 @@ def destruction(request, rpk: int):
         _crumbs(region, ("Vernietiging", None)), nav="regio")
 
 
-def _dlist(request, pk: int) -> DestructionList:
+def _dlist(request: HttpRequest, pk: int) -> DestructionList:
     row = get_visible_or_404(request.user, DestructionList.objects.select_related("region"),
                              pk=pk)
     if not has_role(request.user, row.region, {Role.REGIOCOORDINATOR, Role.LOKET}):
@@ -470,7 +470,7 @@ def _dlist(request, pk: int) -> DestructionList:
 
 @login_required
 @require_POST
-def destruction_approve(request, pk: int):
+def destruction_approve(request: HttpRequest, pk: int):
     row = _dlist(request, pk)
     require(request.user, "casus.approve", row)
     held = roles_in(request.user, row.region)
@@ -486,7 +486,7 @@ def destruction_approve(request, pk: int):
 
 @login_required
 @require_POST
-def destruction_execute(request, pk: int):
+def destruction_execute(request: HttpRequest, pk: int):
     row = _dlist(request, pk)
     require(request.user, "casus.manage", row)
     try:
@@ -499,7 +499,7 @@ def destruction_execute(request, pk: int):
 
 # -- exports (aggregates: also for a lezer) --------------------------------------------------------
 @login_required
-def exports_page(request, rpk: int):
+def exports_page(request: HttpRequest, rpk: int):
     region = _region(request, rpk, "aggregaat")
     day = today()
     return page(request, "casus/exports.html", {
@@ -524,7 +524,7 @@ def _download(ret, fmt: str, name: str) -> HttpResponse:
     return response
 
 
-def _export(request, rpk: int, form_class, field: str, hint: str, build, name):
+def _export(request: HttpRequest, rpk: int, form_class, field: str, hint: str, build, name):
     """A return of one region as a download: the period from ``field`` of the GET form,
     ``build([region], period)`` the return, ``name(region, period)`` the file name; a Dutch
     message (``hint``) and back to the exports page when the form is invalid."""
@@ -539,14 +539,14 @@ def _export(request, rpk: int, form_class, field: str, hint: str, build, name):
 
 
 @login_required
-def leerplicht_export(request, rpk: int):
+def leerplicht_export(request: HttpRequest, rpk: int):
     return _export(request, rpk, forms.LeerplichtForm, "schooljaar",
                    "een schooljaar (bijvoorbeeld 2024-2025)", db_returns.leerplicht,
                    lambda region, year: f"leerplichttelling-{region.code}-{year.label}")
 
 
 @login_required
-def inspectie_export(request, rpk: int):
+def inspectie_export(request: HttpRequest, rpk: int):
     return _export(request, rpk, forms.InspectieForm, "periode",
                    "een periode (bijvoorbeeld 2025-K1)", db_returns.inspectie,
                    lambda region, period: f"thuiszitters-{region.code}-{period.end}")

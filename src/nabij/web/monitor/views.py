@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -23,12 +24,12 @@ AREA = "regio"
 (coordinator, deelnemer, loket) and the beheerder; a lezer sees the aggregates page."""
 
 
-def _region(request, rpk: int) -> Region:
+def _region(request: HttpRequest, rpk: int) -> Region:
     return get_visible_or_404(request.user, Region.objects.select_related("division"), AREA,
                               pk=rpk)
 
 
-def _target(request, pk: int) -> Target:
+def _target(request: HttpRequest, pk: int) -> Target:
     return get_visible_or_404(request.user, Target.objects.select_related(
         "region", "region__division"), pk=pk)
 
@@ -39,7 +40,7 @@ def _crumbs(region, *rest):
 
 
 @login_required
-def region_monitor(request, rpk: int):
+def region_monitor(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     targets = list(visible(request.user, Target.objects.filter(region=region)))
     active = {t.indicator: t for t in targets if t.ended_on is None}
@@ -59,7 +60,7 @@ def region_monitor(request, rpk: int):
     }, region_crumbs(region, ("Monitor", None)), nav="regio")
 
 
-def _form_page(request, form, region, title: str, submit: str, intro: str = ""):
+def _form_page(request: HttpRequest, form, region, title: str, submit: str, intro: str = ""):
     return page(request, "form_page.html", {
         "form": form, "region": region, "title": title, "submit": submit, "intro": intro,
         "cancel": reverse("monitor:region", args=[region.pk])},
@@ -72,7 +73,7 @@ INTRO = ("Een doel gaat van een basiswaarde in het basisjaar naar een doelwaarde
 
 
 @login_required
-def target_new(request, rpk: int):
+def target_new(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "monitor.manage", region)
     initial = {"indicator": request.GET.get("indicator", "")[:100]}
@@ -86,7 +87,7 @@ def target_new(request, rpk: int):
 
 
 @login_required
-def target_edit(request, pk: int):
+def target_edit(request: HttpRequest, pk: int):
     t = _target(request, pk)
     require(request.user, "monitor.manage", t)
     if t.ended_on is not None:
@@ -103,7 +104,7 @@ def target_edit(request, pk: int):
 
 
 @login_required
-def target_end(request, pk: int):
+def target_end(request: HttpRequest, pk: int):
     t = _target(request, pk)
     require(request.user, "monitor.manage", t)
     if t.ended_on is not None:
@@ -121,7 +122,7 @@ def target_end(request, pk: int):
 
 
 @login_required
-def note_new(request, rpk: int):
+def note_new(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "monitor.manage", region)
     form = NoteForm(request.POST or None, region=region,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +15,7 @@ from nabij.web.regio.aggregates import CountTable
 from nabij.web.regio.registry import SearchHit
 
 
-def region_panel(request, region) -> str | None:
+def region_panel(request: HttpRequest, region) -> str | None:
     """Warnings and indicator agreements on the region page (overleg members only)."""
     from nabij.web.regio.access import AREAS
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -26,16 +26,16 @@ from nabij.web.regio.models import Region
 from nabij.web.regio.pages import page, region_crumbs, require
 
 
-def _region(request, rpk: int) -> Region:
+def _region(request: HttpRequest, rpk: int) -> Region:
     return get_visible_or_404(request.user, Region.objects.select_related("division"),
                               "overleg", pk=rpk)
 
 
-def _meeting(request, pk: int) -> Meeting:
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
     return get_visible_or_404(request.user, Meeting.objects.select_related("region"), pk=pk)
 
 
-def _agreement(request, pk: int) -> Agreement:
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
     return get_visible_or_404(request.user, Agreement.objects.select_related(
         "region", "region__division", "owner", "meeting"), pk=pk)
 
@@ -54,7 +54,7 @@ def _stored(form, view: str, obj):
 
 
 @login_required
-def register(request, rpk: int):
+def register(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     today = timezone.localdate()
     meetings = list(visible(request.user, Meeting.objects.filter(region=region))
@@ -72,7 +72,7 @@ def register(request, rpk: int):
     }, region_crumbs(region, ("Overleg", None)), nav="regio")
 
 
-def _form_view(request, form, region, crumb: str, saved, **extra):
+def _form_view(request: HttpRequest, form, region, crumb: str, saved, **extra):
     """The flow of every overleg form: a valid POST is stored by ``saved(form)``, which returns
     the success message and the redirect; otherwise the form page (``extra``: title, submit,
     intro) under the crumb."""
@@ -89,7 +89,7 @@ def _form_view(request, form, region, crumb: str, saved, **extra):
 
 
 @login_required
-def meeting_new(request, rpk: int):
+def meeting_new(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "overleg.manage", region)
     form = MeetingForm(request.POST or None, region=region,
@@ -105,7 +105,7 @@ def meeting_new(request, rpk: int):
 
 
 @login_required
-def meeting_detail(request, pk: int):
+def meeting_detail(request: HttpRequest, pk: int):
     m = _meeting(request, pk)
     return page(request, "overleg/meeting.html", {
         "meeting": m, "region": m.region, "items": m.items.all(),
@@ -115,7 +115,7 @@ def meeting_detail(request, pk: int):
 
 
 @login_required
-def meeting_edit(request, pk: int):
+def meeting_edit(request: HttpRequest, pk: int):
     m = _meeting(request, pk)
     require(request.user, "overleg.manage", m)
     form = MeetingForm(request.POST or None, region=m.region, instance=m)
@@ -125,7 +125,7 @@ def meeting_edit(request, pk: int):
 
 
 @login_required
-def item_new(request, pk: int):
+def item_new(request: HttpRequest, pk: int):
     m = _meeting(request, pk)
     require(request.user, "overleg.manage", m)
     form = AgendaItemForm(request.POST or None, initial={"order": m.items.count() + 1})
@@ -141,7 +141,7 @@ def item_new(request, pk: int):
 
 
 @login_required
-def meeting_print(request, pk: int, part: str):
+def meeting_print(request: HttpRequest, pk: int, part: str):
     m = _meeting(request, pk)
     return page(request, "overleg/print.html", {
         "meeting": m, "region": m.region, "items": m.items.all(), "part": part,
@@ -150,7 +150,7 @@ def meeting_print(request, pk: int, part: str):
 
 
 @login_required
-def vision_new(request, rpk: int):
+def vision_new(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "overleg.manage", region)
     from nabij.web.overleg.models import Vision
@@ -166,7 +166,7 @@ def vision_new(request, rpk: int):
 
 
 @login_required
-def agreement_new(request, rpk: int):
+def agreement_new(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     require(request.user, "overleg.manage", region)
     form = AgreementForm(request.POST or None, region=region, instance=Agreement(region=region),
@@ -181,7 +181,7 @@ def agreement_new(request, rpk: int):
 
 
 @login_required
-def agreement_detail(request, pk: int):
+def agreement_detail(request: HttpRequest, pk: int):
     a = _agreement(request, pk)
     return page(request, "overleg/agreement.html", {
         "a": a, "region": a.region, "row": status.agreement_rows([a], a.region)[0],
@@ -193,7 +193,7 @@ def agreement_detail(request, pk: int):
 
 
 @login_required
-def agreement_edit(request, pk: int):
+def agreement_edit(request: HttpRequest, pk: int):
     a = _agreement(request, pk)
     require(request.user, "overleg.manage", a)
     form = AgreementForm(request.POST or None, region=a.region, instance=a)
@@ -204,7 +204,7 @@ def agreement_edit(request, pk: int):
 
 @login_required
 @require_POST
-def agreement_status(request, pk: int):
+def agreement_status(request: HttpRequest, pk: int):
     a = _agreement(request, pk)
     require(request.user, "overleg.set_status", a)
     form = StatusForm(request.POST, instance=a)
@@ -217,7 +217,7 @@ def agreement_status(request, pk: int):
 
 
 @login_required
-def agreement_escalate(request, pk: int):
+def agreement_escalate(request: HttpRequest, pk: int):
     a = _agreement(request, pk)
     require(request.user, "overleg.manage", a)
     form = EscalationForm(request.POST or None)
@@ -238,7 +238,7 @@ def agreement_escalate(request, pk: int):
 
 
 @login_required
-def agreements_xlsx(request, rpk: int):
+def agreements_xlsx(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     rows = status.agreement_rows(
         visible(request.user, Agreement.objects.filter(region=region))
@@ -251,7 +251,7 @@ def agreements_xlsx(request, rpk: int):
 
 
 @login_required
-def agreements_api(request, rpk: int):
+def agreements_api(request: HttpRequest, rpk: int):
     region = _region(request, rpk)
     rows = status.agreement_rows(
         visible(request.user, Agreement.objects.filter(region=region)).select_related("owner"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 from nabij.web.regio.access import is_beheerder, memberships
@@ -9,7 +10,7 @@ from nabij.web.regio.registry import NAV
 from nabij.web.regio.roles import Role
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

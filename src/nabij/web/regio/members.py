@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -38,12 +39,12 @@ def _sentence(e: Exception) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _posted(request):
+def _posted(request: HttpRequest):
     """The POST data of a POST (also when empty: then the form shows what is missing)."""
     return request.POST if request.method == "POST" else None
 
 
-def _require_beheerder(request) -> None:
+def _require_beheerder(request: HttpRequest) -> None:
     if not is_beheerder(request.user):
         raise PermissionDenied("Alleen een beheerder beheert gebruikers.")
 
@@ -52,7 +53,7 @@ def _crumbs(*rest: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [("Start", reverse("home")), ("Gebruikers", reverse("gebruikers:list")), *rest]
 
 
-def _link_page(request, user, crumbs, back: str):
+def _link_page(request: HttpRequest, user, crumbs, back: str):
     """The page that shows a one-time activation link (never cached, never stored)."""
     link = request.build_absolute_uri(users.activation_path(user))
     return page(request, "regio/activation_link.html", {
@@ -62,7 +63,7 @@ def _link_page(request, user, crumbs, back: str):
 
 # -- beheerder: every user ----------------------------------------------------------------------
 @login_required
-def user_list(request):
+def user_list(request: HttpRequest):
     _require_beheerder(request)
     form = SearchUsersForm(request.GET or None)
     qs = get_user_model().objects.order_by("username").prefetch_related(Prefetch(
@@ -76,7 +77,7 @@ def user_list(request):
 
 @never_cache
 @login_required
-def user_new(request):
+def user_new(request: HttpRequest):
     _require_beheerder(request)
     form = NewUserForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -98,7 +99,7 @@ def user_new(request):
 
 
 @login_required
-def user_detail(request, pk: int):
+def user_detail(request: HttpRequest, pk: int):
     _require_beheerder(request)
     target = get_object_or_404(get_user_model(), pk=pk)
     form = MembershipForm(_posted(request))
@@ -122,7 +123,7 @@ def user_detail(request, pk: int):
 
 @require_POST
 @login_required
-def user_active(request, pk: int):
+def user_active(request: HttpRequest, pk: int):
     _require_beheerder(request)
     target = get_object_or_404(get_user_model(), pk=pk)
     form = ActiveForm(request.POST)
@@ -142,7 +143,7 @@ def user_active(request, pk: int):
 
 @never_cache
 @login_required
-def user_reset(request, pk: int):
+def user_reset(request: HttpRequest, pk: int):
     """Revoke the password and show a new activation link (after a confirmation)."""
     _require_beheerder(request)
     target = get_object_or_404(get_user_model(), pk=pk)
@@ -161,7 +162,7 @@ def user_reset(request, pk: int):
 
 
 @login_required
-def user_history(request):
+def user_history(request: HttpRequest):
     _require_beheerder(request)
     return page(request, "regio/user_history.html", {"entries": audit.user_history(200)},
                 _crumbs(("Historie", None)), nav="gebruikers")
@@ -170,7 +171,7 @@ def user_history(request):
 # -- a region's members (coordinator of that region, or beheerder) ---------------------------------
 @never_cache
 @login_required
-def region_members(request, pk: int):
+def region_members(request: HttpRequest, pk: int):
     region = get_visible_or_404(request.user, Region.objects.select_related("division"),
                                 "audit", pk=pk)
     roles = users.grantable_roles(request.user, region)
@@ -189,7 +190,7 @@ def region_members(request, pk: int):
         region_crumbs(region, ("Leden en rollen", None)), nav="regio")
 
 
-def _add_member(request, region, form):
+def _add_member(request: HttpRequest, region, form):
     d = form.cleaned_data
     crumbs = region_crumbs(region, ("Leden en rollen", reverse("regio:members",
                                                                 args=[region.pk])),
@@ -213,7 +214,7 @@ def _add_member(request, region, form):
     return redirect("regio:members", pk=region.pk)
 
 
-def _membership(request, pk: int) -> Membership:
+def _membership(request: HttpRequest, pk: int) -> Membership:
     """A membership the user may see the region audit of (coordinator, beheerder), else 404."""
     return get_visible_or_404(request.user, Membership.objects.select_related(
         "region", "user"), pk=pk)
@@ -221,7 +222,7 @@ def _membership(request, pk: int) -> Membership:
 
 @require_POST
 @login_required
-def membership_role(request, pk: int):
+def membership_role(request: HttpRequest, pk: int):
     m = _membership(request, pk)
     back = _return_to(request, m)
     form = RoleForm(request.POST, roles=users.ROLE_LABELS)
@@ -238,7 +239,7 @@ def membership_role(request, pk: int):
 
 
 @login_required
-def membership_end(request, pk: int):
+def membership_end(request: HttpRequest, pk: int):
     m = _membership(request, pk)
     back = _return_to(request, m)
     if m.role not in users.grantable_roles(request.user, m.region):
@@ -263,7 +264,7 @@ def membership_end(request, pk: int):
         "submit": "Lidmaatschap beëindigen", "cancel": back}, crumbs, nav="regio")
 
 
-def _return_to(request, m: Membership) -> str:
+def _return_to(request: HttpRequest, m: Membership) -> str:
     """Back to the region's member page, or to the user page when a beheerder came from it."""
     if m.region_id is None or request.GET.get("terug") == "gebruiker":
         return reverse("gebruikers:detail", args=[m.user_id])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
@@ -28,14 +29,14 @@ LIST_DEFER = ("shape_path", "measures", "monitor", "division__background_svg",
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest):
     regions = visible(request.user, Region.objects.select_related("division")
                       .defer(*LIST_DEFER))[:200]
     return page(request, "regio/home.html", {"regions": regions}, nav="home")
 
 
 @login_required
-def region_list(request):
+def region_list(request: HttpRequest):
     qs = visible(request.user, Region.objects.select_related("division").defer(*LIST_DEFER))
     q = request.GET.get("q", "").strip()[:100]
     if q:
@@ -45,7 +46,7 @@ def region_list(request):
 
 
 @login_required
-def region_detail(request, pk: int):
+def region_detail(request: HttpRequest, pk: int):
     region = get_visible_or_404(request.user, Region.objects.select_related("division"), pk=pk)
     crumbs = region_crumbs(region)[:-1] + [(region.name, None)]
     if not sees_details(request.user, region):
@@ -94,7 +95,7 @@ def _measure_rows(region) -> list[dict]:
 
 
 @login_required
-def parties(request, pk: int):
+def parties(request: HttpRequest, pk: int):
     region = get_visible_or_404(request.user, Region.objects.all(), "regio", pk=pk)
     rows = _parties(region)
     may_manage = request.user.has_perm("regio.manage_parties", region)
@@ -122,7 +123,7 @@ def parties(request, pk: int):
 
 
 @login_required
-def history(request, pk: int):
+def history(request: HttpRequest, pk: int):
     region = get_visible_or_404(request.user, Region.objects.all(), "audit", pk=pk)
     require(request.user, "regio.view_audit", region)
     entries = audit.region_history(region, limit=200)
@@ -131,7 +132,7 @@ def history(request, pk: int):
 
 
 @login_required
-def search(request):
+def search(request: HttpRequest):
     form = SearchForm(request.GET or None)
     hits: list[SearchHit] = []
     if form.is_bound and form.is_valid():
