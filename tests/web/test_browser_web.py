@@ -45,7 +45,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A demo database and `nabij web` serving it; yields (base url, coordinator password)."""
+    """A demo database and `nabij web` serving it; yields the browser tools, the base url and
+    the demo passwords (user name -> password)."""
     exe, sync_api = browser_tools()
     data = tmp_path_factory.mktemp("webbrowser")
     env = dict(os.environ, NABIJ_DATA_DIR=str(data), COLUMNS="200")
@@ -55,7 +56,9 @@ def server(tmp_path_factory):
                            "0.1"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=600)
     assert demo.returncode == 0, demo.stderr[-3000:]
-    password = re.search(r"coordinator\s+│\s+(\S+)", demo.stdout).group(1)
+    passwords: dict[str, str] = {}
+    for name, pw in re.findall(r"\b(coordinator|beheerder)\s+│\s+(\S+)", demo.stdout):
+        passwords.setdefault(name, pw)  # the first column is the user name
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "nabij", "web", "--poort", str(port),
                              "--workers", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
@@ -63,7 +66,7 @@ def server(tmp_path_factory):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_ready(base, proc)
-        yield exe, sync_api, base, password
+        yield exe, sync_api, base, passwords
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=30)
@@ -93,6 +96,20 @@ class Visit:
         self.shots += 1
         ARTEFACTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(ARTEFACTS / f"web-{self.shots:02d}.png"), full_page=True)
+
+
+class _SharedVisit(Visit):
+    """A Visit on another page (browser context) that records into the same results."""
+
+    def __init__(self, shared: Visit, page) -> None:
+        super().__init__(page)
+        self.axe = shared.axe
+        self.shared = shared
+
+    def check(self, label: str) -> None:
+        self.shots = self.shared.shots
+        super().check(label)
+        self.shared.shots = self.shots
 
 
 def _login_with_keyboard(page, password: str) -> None:
@@ -167,9 +184,79 @@ def _monitor_target_by_keyboard(page, v: Visit, facts: dict) -> None:
     facts["region_monitor"] = page.locator("section[aria-labelledby=monitor-kop]").inner_text()
 
 
+def _member_by_keyboard(page, v: Visit, facts: dict) -> None:
+    """The coordinator adds a new member to its region with the keyboard only and gets the
+    one-time activation link."""
+    _tab_to(page, "el.textContent.trim() === 'Leden en rollen'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    v.check("leden")
+    _tab_to(page, "el.id === 'id_kind_0'")
+    page.keyboard.press("ArrowDown")  # radio group: "nieuwe gebruiker aanmaken"
+    _tab_to(page, "el.id === 'id_username'")
+    page.keyboard.type("nieuwe.deelnemer")
+    _tab_to(page, "el.id === 'id_role'")
+    facts["grantable"] = page.locator("#id_role option").all_inner_texts()
+    _tab_to(page, "el.textContent.trim() === 'Lid toevoegen'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    v.check("activeringslink")
+    facts["link"] = page.locator("#activeringslink").get_attribute("href")
+    page.get_by_role("link", name="Klaar").click()
+    v.check("leden-na")
+    facts["members"] = page.locator("table").inner_text()
+
+
+def _activate_and_manage(browser, base: str, passwords: dict, v_factory, facts: dict) -> None:
+    """The new member sets a password with the link (keyboard); the beheerder opens the user
+    pages."""
+    context = browser.new_context(locale="nl-NL")
+    blocked = block_requests(context, lambda url: url.startswith((base, "data:")))
+    page = context.new_page()
+    errors = collect_errors(page)
+    v = v_factory(page)
+    page.goto(facts["link"])
+    v.check("wachtwoord-instellen")
+    _tab_to(page, "el.id === 'id_new_password1'")
+    page.keyboard.type("Zonnebloem-Kade-2035")
+    _tab_to(page, "el.id === 'id_new_password2'")
+    page.keyboard.type("Zonnebloem-Kade-2035")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    facts["after_activation"] = page.locator("main").inner_text()
+    page.get_by_label("Gebruikersnaam").fill("nieuwe.deelnemer")
+    page.get_by_label("Wachtwoord").fill("Zonnebloem-Kade-2035")
+    page.get_by_role("button", name="Inloggen").click()
+    facts["member_start"] = page.locator("header").inner_text()
+    context.close()
+    context = browser.new_context(locale="nl-NL")
+    blocked2 = block_requests(context, lambda url: url.startswith((base, "data:")))
+    page = context.new_page()
+    errors2 = collect_errors(page)
+    v.page = page
+    page.goto(base + "/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill("beheerder")
+    page.get_by_label("Wachtwoord").fill(passwords["beheerder"])
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("link", name="Gebruikers").click()
+    v.check("gebruikers")
+    page.get_by_role("link", name="Nieuwe gebruiker").click()
+    v.check("gebruiker-nieuw")
+    page.go_back()
+    page.get_by_role("link", name="nieuwe.deelnemer").click()
+    v.check("gebruiker")
+    facts["user_page"] = page.locator("main").inner_text()
+    page.goto(base + "/gebruikers/historie/")
+    v.check("gebruikers-historie")
+    facts["user_history"] = page.locator("table").inner_text()
+    context.close()
+    facts["other_contexts"] = {"blocked": blocked + blocked2, "errors": errors + errors2}
+
+
 @pytest.fixture(scope="module")
 def journey(server):
-    exe, sync_api, base, password = server
+    exe, sync_api, base, passwords = server
+    password = passwords["coordinator"]
     facts: dict[str, object] = {}
     today = date.today()
     with sync_api.sync_playwright() as p:
@@ -254,12 +341,15 @@ def journey(server):
 
         page.get_by_role("link", name=re.compile("SWV|Passend|Samenwerkingsverband")).first.click()
         _monitor_target_by_keyboard(page, v, facts)
+        _member_by_keyboard(page, v, facts)
+        page.get_by_role("link", name=re.compile("SWV|Passend|Samenwerkingsverband")).first.click()
         page.get_by_role("link", name="Historie").click()
         v.check("historie")
         facts["history"] = page.locator("table").inner_text()
         page.goto(base + "/zoeken/?q=speciaal")
         v.check("zoeken")
         facts["search"] = page.locator("table").inner_text()
+        _activate_and_manage(browser, base, passwords, lambda pg: _SharedVisit(v, pg), facts)
         browser.close()
     return {"axe": v.axe, "blocked": blocked, "errors": errors, "facts": facts}
 
@@ -306,9 +396,23 @@ def test_monitor_target_set_and_changed_by_keyboard(journey):
     assert "casusregister van het loket (synthetische zaken, gemodelleerd)" in f["region_monitor"]
 
 
+def test_membership_created_by_keyboard_and_activated_once(journey):
+    f = journey["facts"]
+    assert f["grantable"] == ["deelnemer", "lezer (alleen totalen)", "loket"]
+    assert "/gebruikers/activeren/" in f["link"]
+    assert "nieuwe.deelnemer" in f["members"] and "deelnemer" in f["members"]
+    assert "Uw wachtwoord is ingesteld" in f["after_activation"]
+    assert "nieuwe.deelnemer (deelnemer)" in f["member_start"]
+    assert "deelnemer" in f["user_page"] and "ingesteld" in f["user_page"]
+    assert "wachtwoord ingesteld via activeringslink" in f["user_history"]
+    assert "gebruiker aangemaakt" in f["user_history"]
+    assert "lidmaatschap" in f["history"] and "nieuwe.deelnemer" in f["history"]
+
+
 def test_no_external_requests_and_no_console_errors(journey):
     assert journey["blocked"] == []
     assert journey["errors"] == []
+    assert journey["facts"]["other_contexts"] == {"blocked": [], "errors": []}
 
 
 def test_axe_reports_no_violations_on_any_page(journey):
