@@ -25,6 +25,7 @@ def target(objs) -> dict:
 
 ENTRIES: dict[str, Entry] = {
     "monitor:region": Entry(READERS, RPK),
+    "monitor:targets_csv": Entry(READERS, RPK),
     "monitor:target_new": Entry(ONLY_COORD, RPK, BOTH),
     "monitor:note_new": Entry(ONLY_COORD, RPK, BOTH),
     "monitor:target_edit": Entry(ONLY_COORD, target, BOTH),

@@ -305,3 +305,36 @@ def test_web_demo_monitor_reads_the_loket_register_where_a_region_has_cases(
     client.force_login(users["deelnemer"])
     page = client.get(reverse("regio:detail", args=[own.pk])).content.decode()
     assert "casusregister van het loket (synthetische zaken, gemodelleerd)" in page
+
+
+def test_targets_download_reads_back_as_the_monitors_targets_file(loaded, client):
+    """What the coordinator sets in the workspace is a targets file for `nabij monitor rapport
+    --doelen`: the download parses back, by the monitor's own reader, into the same specs."""
+    import io
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from nabij.monitor.targets import read_targets_frame
+    from nabij.web.monitor.targets import catalogue_of, spec_of
+
+    _div, own, foreign, users = loaded
+    made = [Target.objects.create(region=own, indicator=IND, basisjaar=2018, doeljaar=2028,
+                                  doelwaarde=3.95, traject="trapsgewijs", stappen=4),
+            Target.objects.create(region=own, indicator="deelname_so", basisjaar=2016,
+                                  doeljaar=2026, regel="landelijk_gemiddelde",
+                                  basiswaarde=1.25)]
+    Target.objects.create(region=own, indicator="deelname_sbo", basisjaar=2016, doeljaar=2020,
+                          doelwaarde=1.0, ended_on="2024-01-01")
+    client.force_login(users["deelnemer"])
+    r = client.get(reverse("monitor:targets_csv", args=[own.pk]))
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    df = pd.read_csv(io.StringIO(r.content.decode()), dtype=str, keep_default_na=False)
+    def key(spec):
+        return replace(spec, row=None)
+
+    read = sorted((key(s) for s in read_targets_frame(df, catalogue_of(own))),
+                  key=lambda s: s.indicator)
+    assert read == sorted((key(spec_of(t)) for t in made), key=lambda s: s.indicator)
+    client.force_login(users["vreemd"])
+    assert client.get(reverse("monitor:targets_csv", args=[own.pk])).status_code == 404

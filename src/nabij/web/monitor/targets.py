@@ -113,6 +113,21 @@ def fields_of(t: StoredTarget) -> dict[str, str]:
             "stappen": "" if t.stappen is None else str(t.stappen)}
 
 
+def targets_csv(region, targets: list[StoredTarget]) -> str:
+    """The running targets as the monitor's targets file (``docs/monitor-doelen.md``), for
+    ``nabij monitor rapport --doelen``: the same columns, read back by the same parser."""
+    from nabij.io.cells import csv_safe_frame
+
+    rows = []
+    for t in targets:
+        f = fields_of(t)
+        f["basiswaarde"] = "" if t.basiswaarde is None else repr(t.basiswaarde)
+        f["doelwaarde"] = "" if t.doelwaarde is None else repr(t.doelwaarde)
+        rows.append({"regio": region.code, **f})
+    df = pd.DataFrame(rows, columns=list(TARGET_FIELDS), dtype=object)
+    return csv_safe_frame(df).to_csv(index=False)
+
+
 @dataclass(frozen=True)
 class TargetView:
     """One stored target with what the monitor makes of it."""

@@ -7,13 +7,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from nabij.web.monitor.forms import RULE, EndTargetForm, NoteForm, TargetForm
 from nabij.web.monitor.models import Note, Target
-from nabij.web.monitor.targets import describe, fields_of
+from nabij.web.monitor.targets import describe, fields_of, targets_csv
 from nabij.web.regio.access import get_visible_or_404, visible
 from nabij.web.regio.indicators import monitor_indicators
 from nabij.web.regio.models import Region
@@ -135,3 +135,16 @@ def note_new(request: HttpRequest, rpk: int):
     return _form_page(request, form, region, "Toelichting toevoegen", "Toelichting opslaan",
                       "Het verhaal achter de cijfers: wat verklaart een verandering, wat is "
                       "er afgesproken? De toelichting staat bij de indicator in de monitor.")
+
+
+@login_required
+def targets_download(request: HttpRequest, rpk: int) -> HttpResponse:
+    """The region's running targets as a targets file for ``nabij monitor rapport --doelen``."""
+    region = _region(request, rpk)
+    targets = list(visible(request.user, Target.objects.filter(region=region,
+                                                                ended_on__isnull=True)))
+    response = HttpResponse(targets_csv(region, targets).encode("utf-8"),
+                            content_type="text/csv; charset=utf-8")
+    name = f"doelen-{region.code}.csv".replace(" ", "_")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
