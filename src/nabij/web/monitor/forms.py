@@ -22,8 +22,10 @@ FIELD_OF = {"regel": "soort", "regio": "__all__"}
 
 
 def indicator_choices(region, blank: str | None = None) -> list[tuple[str, str]]:
+    from nabij.web.regio.indicators import ordered
+
     cat = region.division.monitor_catalogue or {}
-    out = [(k, f"{d.get('naam', k)} ({d.get('eenheid', '')})") for k, d in cat.items()]
+    out = [(k, f"{d.get('naam', k)} ({d.get('eenheid', '')})") for k, d in ordered(cat)]
     return ([("", blank)] if blank else []) + out
 
 

@@ -54,7 +54,7 @@ def monitor_indicators(region, enrich: bool = True) -> list[Indicator]:
     cat = region.division.monitor_catalogue or {}
     values = region.monitor or {}
     out = []
-    for ind, d in cat.items():
+    for ind, d in ordered(cat):
         v = values.get(ind, {})
         better = d.get("richting") if d.get("richting") in ("hoger", "lager") else None
         modelled = bool(d.get("gemodelleerd") or v.get("gemodelleerd")) \
@@ -74,13 +74,22 @@ def monitor_indicators(region, enrich: bool = True) -> list[Indicator]:
     return out
 
 
+def ordered(cat: dict) -> list[tuple[str, dict]]:
+    """The catalogue entries in catalogue order (``volgorde``: PostgreSQL's jsonb does not keep
+    the order of a dict's keys)."""
+    items = list(cat.items())
+    return sorted(items, key=lambda kv: (kv[1].get("volgorde", 0) if isinstance(kv[1], dict)
+                                         else 0))
+
+
 def _grouped(items: list[Indicator], cat: dict) -> list[Indicator]:
     """Indicators that must be shown with companions (``toon_met``: thuiszitters with the
     vrijstellingen) are followed by the others of their group and then by the companions."""
     by_id = {i.key.removeprefix(f"{MONITOR}:"): i for i in items}
+    companions_of_any = {c for ind in by_id for c in cat.get(ind, {}).get("toon_met", ())}
     placed: dict[str, Indicator] = {}
     for ind in by_id:
-        if ind in placed:
+        if ind in placed or ind in companions_of_any:
             continue
         companions = tuple(cat.get(ind, {}).get("toon_met", ()))
         group = [ind]
@@ -90,6 +99,8 @@ def _grouped(items: list[Indicator], cat: dict) -> list[Indicator]:
             group += [c for c in companions if c in by_id]
         for g in group:
             placed.setdefault(g, by_id[g])
+    for ind in by_id:  # companions whose indicator is absent
+        placed.setdefault(ind, by_id[ind])
     return list(placed.values())
 
 

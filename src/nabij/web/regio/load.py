@@ -98,7 +98,8 @@ def _monitor(atlas, division, history, register, register_modelled, origins=None
 
     res = run_monitor(atlas, division, history=history, register=register,
                       register_modelled=register_modelled)
-    cat = {i: _indicator_meta(res.catalogue[i], register_modelled) for i in res.indicators}
+    cat = {i: {**_indicator_meta(res.catalogue[i], register_modelled), "volgorde": k}
+           for k, i in enumerate(res.indicators)}
     pub = published(res).sort_values(["schooljaar", "halfjaar"])
     nat = pub[pub["regio"] == NATIONAL]
     national = {ind: _number(g["waarde"].iloc[-1]) for ind, g in nat.groupby("indicator")}
