@@ -8,6 +8,8 @@ page work for it without further code.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
@@ -16,17 +18,24 @@ from simple_history.models import HistoricalRecords
 
 from nabij.web.regio.roles import NATIONAL_ROLES, Category, Role
 
+# The mixin below is mixed into models: typed as one, a plain class at run time (no model).
+if TYPE_CHECKING:
+    _ModelMixin = models.Model
+else:
+    _ModelMixin = object
 
-class RegionFromParent:
+
+class RegionFromParent(_ModelMixin):
     """Mixin of models whose ``region`` is a copy of their parent's: ``region_parent`` names
     the foreign key to the parent; the copy is made on every save (access checks need no
     join)."""
 
     region_parent: str = ""
+    region_id: int
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_id = getattr(self, self.region_parent).region_id
-        super().save(*args, **kwargs)  # type: ignore[misc]
+        super().save(*args, **kwargs)
 
 
 class Division(models.Model):
