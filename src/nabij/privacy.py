@@ -177,13 +177,12 @@ def publish(
     Derived columns that reveal a hidden count are emptied. Counts are rounded to whole pupils;
     with ``suppress=False`` nothing is hidden (outputs must then carry NOT_FOR_PUBLICATION).
     """
-    out = df.copy()
+    out = df.copy(deep=False)  # columns are replaced below, never written into
     cols = list(count_columns) if count_columns is not None else \
         globals()["count_columns"](out.columns, units)
     cols = [c for c in cols if c in out.columns]
     given = {c: _already_hidden(out[c]) for c in cols}
-    values = {c: pd.to_numeric(out[c].where(~given[c], None), errors="coerce").to_numpy(float)
-              for c in cols}
+    values = {c: _numbers(out[c], given[c]) for c in cols}
     if not suppress:
         for c in cols:
             whole = pd.Series(values[c], index=out.index).round().astype("Int64")
@@ -200,14 +199,30 @@ def publish(
         _complementary(filled, hidden, out, groups, row_totals, threshold)
     label = suppress_label(threshold)
     for c in cols:
-        rounded = pd.Series(values[c], index=out.index).round().astype("Int64").astype(object)
-        col = rounded.where(~hidden[c], label)
-        col[np.isnan(values[c]) & ~hidden[c]] = None
-        out[c] = col.astype(object)
+        out[c] = _shown(values[c], hidden[c], label)
+        if not hidden[c].any():
+            continue
         for d in revealing_columns(c, out.columns):
             if d not in cols:
                 out[d] = out[d].astype(object).where(~hidden[c], None)
     return out
+
+
+def _numbers(col: pd.Series, given: np.ndarray) -> np.ndarray:
+    """A count column as floats (NaN where empty or not a number; cells in ``given`` NaN)."""
+    if col.dtype.kind in "biuf":
+        return col.to_numpy(float, na_value=np.nan)
+    return pd.to_numeric(col.where(~given, None), errors="coerce").to_numpy(float)
+
+
+def _shown(values: np.ndarray, hidden: np.ndarray, label: str) -> np.ndarray:
+    """Published cells of one count column: whole numbers (Python ``int``), ``label`` where
+    hidden, ``None`` where empty."""
+    empty = np.isnan(values)
+    shown = np.rint(np.where(empty, 0.0, values)).astype(np.int64).astype(object)
+    shown[empty] = None
+    shown[hidden] = label
+    return shown
 
 
 def publish_values(values: Mapping[str, object], threshold: int = DEFAULT_THRESHOLD,

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from nabij.errors import InputError, Problem
 from nabij.tables import TABLES, Column, TableSpec
@@ -206,6 +208,16 @@ def _swv_sector_problems(swv: pd.DataFrame, file: str, off: int) -> list[Problem
             for r in _rows((prefix != swv["sector"].astype(str)).to_numpy(), off)]
 
 
+def isin(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """``values.isin(known)`` as a boolean array; text columns through Arrow's hash set
+    (pandas' own ``isin`` on Arrow-backed strings is ten times slower)."""
+    if pd.api.types.is_string_dtype(values.dtype) and pd.api.types.is_string_dtype(known.dtype):
+        a = pa.array(values.astype("string[pyarrow]"), type=pa.large_string())
+        k = pa.array(known.astype("string[pyarrow]").unique(), type=pa.large_string())
+        return pc.is_in(a, value_set=k).to_numpy(zero_copy_only=False).astype(bool)
+    return values.isin(pd.Index(known.unique())).to_numpy(bool)
+
+
 def _reference_problems(name: str, df: pd.DataFrame, tables: dict[str, pd.DataFrame],
                         origin: dict[str, str], off: int) -> list[Problem]:
     """Values of ``df`` that refer to a row missing in another table."""
@@ -215,9 +227,8 @@ def _reference_problems(name: str, df: pd.DataFrame, tables: dict[str, pd.DataFr
     for col, (ref_table, ref_col) in spec.references.items():
         if col not in df.columns or ref_table not in tables:
             continue
-        known = pd.Index(tables[ref_table][ref_col].dropna().unique())
         vals = df[col]
-        bad = (~vals.isin(known) & vals.notna()).to_numpy()
+        bad = ~isin(vals, tables[ref_table][ref_col].dropna()) & vals.notna().to_numpy()
         for r in _rows(bad, off):
             problems.append(Problem(
                 f"'{vals.iloc[r - off]}' komt niet voor in {origin.get(ref_table, ref_table)} "
@@ -247,8 +258,7 @@ def check_integrity(
             problems += _reference_problems(name, df, tables, origin, row_offset.get(name, 2))
     if "pc4" in tables and "indeling" in tables:
         pc4 = tables["pc4"]["pc4"]
-        seen = pd.Index(tables["indeling"]["pc4"])
-        missing = ~pc4.isin(seen).to_numpy()
+        missing = ~isin(pc4, tables["indeling"]["pc4"])
         off = row_offset.get("pc4", 2)
         for r in _rows(missing, off):
             problems.append(Problem(

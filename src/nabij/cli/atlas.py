@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from nabij.atlas import Atlas, build_atlas
+from nabij.atlas import Atlas
 from nabij.cli.progress import console, steps
 from nabij.errors import InputError, Problem, StoreError
 from nabij.io import nl_int, nl_percent, output_folder, output_problems, provenance_label
@@ -32,6 +32,7 @@ def demo(
                                  help="Schaal: 1 = zo groot als Nederland, 10 = tien keer."),
 ) -> None:
     """Bouw de atlas van het synthetische land (geen bestanden of downloads nodig)."""
+    from nabij.atlas import build_atlas
     from nabij.sources.synthetic import synthetic_country
 
     with steps("Synthetisch land", BUILD_STEPS) as step:
@@ -48,6 +49,7 @@ def import_nl_cmd(
     out: Path = typer.Option(Path("atlas-nl"), "--out", "-o", help="Map voor de atlas."),
 ) -> None:
     """Bouw de atlas van het echte Nederland uit de open data in --data."""
+    from nabij.atlas import build_atlas
     from nabij.sources.nl import import_nl
 
     if not data.is_dir():
@@ -65,6 +67,7 @@ def build_cmd(
     out: Path = typer.Option(Path("atlas-eigen"), "--out", "-o", help="Map voor de atlas."),
 ) -> None:
     """Bouw een atlas uit een map met eigen CSV-bestanden (bijvoorbeeld uit Excel)."""
+    from nabij.atlas import build_atlas
     from nabij.sources.folder import read_folder
 
     with steps("Eigen tabellen", BUILD_STEPS) as step:

@@ -53,6 +53,24 @@ def merged_name(names: list[str]) -> str:
     return f"{names[0]} + {names[1]} + {len(names) - 2} andere"
 
 
+DENSE_PAIRS = 4_000_000
+"""Up to this many (region, region) pairs, pair sums use one dense ``bincount`` (no sort)."""
+
+
+def pair_sums(a: np.ndarray, b: np.ndarray, n: int, weights: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``a * n + b`` that occur (sorted) and the sum of ``weights`` (or the count)
+    of each."""
+    key = a.astype(np.int64) * n + b
+    if n * n <= DENSE_PAIRS:
+        total = np.bincount(key, weights=weights, minlength=n * n)
+        seen = np.bincount(key, minlength=n * n) > 0
+        pairs = np.flatnonzero(seen)
+        return pairs, total[pairs]
+    pairs, inv = np.unique(key, return_inverse=True)
+    return pairs, np.bincount(inv, weights=weights, minlength=len(pairs))
+
+
 class RegionGraph:
     """Regions of a division with size, adjacency and flows; supports pairwise merging.
 
@@ -108,13 +126,12 @@ class RegionGraph:
         sm = ix.school_mask(types)
         size = np.bincount(rid[ix.school_pos[sm]], weights=ix.school_pupils[sm], minlength=nr)
         adj = ix.pc4_adjacency
-        pairs = np.unique(rid[adj.a].astype(np.int64) * nr + rid[adj.b])
+        pairs, _ = pair_sums(rid[adj.a], rid[adj.b], nr)
         edges = zip(codes[pairs // nr], codes[pairs % nr], strict=True)
         fm = ix.flow_mask(types)
         fa, fb = rid[ix.flow_home[fm]], rid[ix.flow_school[fm]]
         cross = fa != fb
-        key, inv = np.unique(fa[cross].astype(np.int64) * nr + fb[cross], return_inverse=True)
-        w = np.bincount(inv, weights=ix.flow_w[fm][cross], minlength=len(key))
+        key, w = pair_sums(fa[cross], fb[cross], nr, ix.flow_w[fm][cross])
         flows = zip(codes[key // nr], codes[key % nr], w, strict=True)
         return cls(a, dict(zip(codes, size, strict=True)), edges, flows, names)
 

@@ -139,7 +139,7 @@ def supply_matrix(
     else:
         cl = pd.Series("", index=scholen.index, dtype="string")
     unknown = ((cl == "") | (cl == guessed) if guessed else (cl == "")).to_numpy()
-    padded = (";" + cl + ";").to_numpy(dtype=object)
+    padded = ";" + cl + ";"
     drawn = None
     if isinstance(assume_clusters, RandomSplit):
         drawn = np.random.default_rng(assume_clusters.seed).choice([3, 4], len(padded))
@@ -147,7 +147,7 @@ def supply_matrix(
     for p in ptypes:
         match = soort == p.soort
         if p.cluster is not None:
-            has = np.fromiter((f";{p.cluster};" in s for s in padded), bool, len(padded))
+            has = padded.str.contains(f";{p.cluster};", regex=False).to_numpy(bool)
             has &= ~unknown
             if drawn is not None:
                 has |= unknown & (drawn == p.cluster)

@@ -33,7 +33,7 @@ def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
                  if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype)]
     for c in text_cols:
         col = df[c]
-        mask = col.map(is_dangerous)
+        mask = _dangerous_mask(col)
         if bool(mask.any()):
             if out is df:
                 out = df.copy()
@@ -41,6 +41,18 @@ def csv_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     if any(is_dangerous(str(c)) for c in df.columns):
         out = out.rename(columns={c: csv_safe(str(c)) for c in df.columns if is_dangerous(str(c))})
     return out
+
+
+def _dangerous_mask(col: pd.Series) -> pd.Series:
+    """Vectorised :func:`is_dangerous` over a text (or mixed object) column."""
+    if col.dtype == object:
+        # mixed columns (published counts are ints and "<10"): only real strings can be text
+        is_text = col.map(type).eq(str)
+        if not is_text.any():
+            return is_text
+        starts = col.where(is_text, "").astype(str).str.startswith(DANGEROUS_START)
+        return starts & is_text
+    return col.str.startswith(DANGEROUS_START).fillna(False).astype(bool)
 
 
 def xlsx_text_only(cell) -> object:

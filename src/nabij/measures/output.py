@@ -19,13 +19,14 @@ to a temporary file first and moved into place (os.replace).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from nabij.io.atomic import atomic_write, atomic_write_text
+from nabij.io.beside import beside
 from nabij.io.cells import XLSX_AS_TEXT
 from nabij.io.writers import write_csv
 from nabij.measures.engine import MeasureSet
@@ -60,6 +61,30 @@ def _jsonable(x: object) -> object:
     return x
 
 
+def _records(df: pd.DataFrame) -> list[dict[str, object]]:
+    """``df.to_dict(orient="records")`` with JSON-ready Python values (NaN/inf as None),
+    converted a column at a time."""
+    cols = dict(zip(df.columns, _records_columns(df), strict=True))
+    return [dict(zip(cols, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+
+
+def _records_columns(df: pd.DataFrame) -> list[list[object]]:
+    """The columns of ``df`` as lists of JSON-ready Python values (NaN/inf as None)."""
+    cols: list[list[object]] = []
+    for c in df.columns:
+        col = df[c]
+        if isinstance(col.dtype, np.dtype) and col.dtype.kind == "f":
+            a = col.to_numpy()
+            obj = a.astype(object)
+            obj[~np.isfinite(a)] = None
+            cols.append(obj.tolist())
+        elif isinstance(col.dtype, np.dtype) and col.dtype.kind in "biu":
+            cols.append(col.to_numpy().tolist())
+        else:
+            cols.append([_jsonable(v) for v in col.tolist()])
+    return cols
+
+
 def to_json_dict(ms: MeasureSet, drempel: int = DEFAULT_THRESHOLD) -> dict:
     """The measures.json document."""
     p = ms.params
@@ -83,8 +108,7 @@ def to_json_dict(ms: MeasureSet, drempel: int = DEFAULT_THRESHOLD) -> dict:
                 "sector": d.division.sector,
                 "recipe": json.loads(json.dumps(dict(d.division.recipe), default=str)),
                 "summary": {k: _jsonable(v) for k, v in d.summary.items()},
-                "regions": [{k: _jsonable(v) for k, v in rec.items()}
-                            for rec in d.regions.to_dict(orient="records")],
+                "regions": _records(d.regions),
             }
             for d in ms.divisions
         ],
@@ -124,27 +148,33 @@ def write_measures(
     doc = to_json_dict(ms, drempel)
     doc["onderdrukt"] = bool(suppress)
     doc.update(stamp or {})
-    atomic_write_text(out / INTERNAL / "measures.json",
-                      json.dumps(doc, ensure_ascii=False, indent=1))
-    atomic_write_text(out / INTERNAL / "LEESMIJ.txt", INTERNAL_NOTE)
-    for d in ms.divisions:
-        d.division.to_csv(out / "indelingen" / f"{d.slug}.csv")
-        _write_csv(_published(ms, d.regions, drempel, suppress), out / "regios" / f"{d.slug}.csv")
-        pc4 = d.pc4.copy()
-        for c in pc4.columns:
-            if c.startswith("afstand"):
-                pc4[c] = pc4[c].round(2)
-        _write_csv(_published(ms, pc4, drempel, suppress),
-                   out / "thuisnabijheid" / f"{d.slug}.csv")
-        _write_csv(_published(ms, d.flows, drempel, suppress, [(), ("van",), ("naar",)]),
-                   out / "grensverkeer" / f"{d.slug}.csv")
-    _write_csv(_published(ms, ms.summary_frame(), drempel, suppress), out / "samenvatting.csv")
-    atomic_write(out / "vergelijking.xlsx", lambda t: write_xlsx(ms, t, drempel, suppress))
+    regions = {d.slug: _published(ms, d.regions, drempel, suppress) for d in ms.divisions}
+    workbook = out / "vergelijking.xlsx"
+    # the workbook (pure-Python XLSX writing) is written by a forked child meanwhile
+    with beside(lambda: atomic_write(workbook, lambda t: write_xlsx(ms, t, drempel, suppress,
+                                                                    regions))):
+        atomic_write_text(out / INTERNAL / "measures.json",
+                          json.dumps(doc, ensure_ascii=False))
+        atomic_write_text(out / INTERNAL / "LEESMIJ.txt", INTERNAL_NOTE)
+        for d in ms.divisions:
+            d.division.to_csv(out / "indelingen" / f"{d.slug}.csv")
+            _write_csv(regions[d.slug], out / "regios" / f"{d.slug}.csv")
+            pc4 = d.pc4.copy()
+            for c in pc4.columns:
+                if c.startswith("afstand"):
+                    pc4[c] = pc4[c].round(2)
+            _write_csv(_published(ms, pc4, drempel, suppress),
+                       out / "thuisnabijheid" / f"{d.slug}.csv")
+            _write_csv(_published(ms, d.flows, drempel, suppress, [(), ("van",), ("naar",)]),
+                       out / "grensverkeer" / f"{d.slug}.csv")
+        _write_csv(_published(ms, ms.summary_frame(), drempel, suppress),
+                   out / "samenvatting.csv")
     return out
 
 
 def write_xlsx(ms: MeasureSet, path: Path, drempel: int = DEFAULT_THRESHOLD,
-               suppress: bool = True) -> None:
+               suppress: bool = True, regions: Mapping[str, pd.DataFrame] | None = None
+               ) -> None:
     """Comparison workbook: Dutch headers, frozen header rows, number formats.
 
     Sheets: Samenvatting (measures x divisions), Definities, one sheet of regions per
@@ -157,7 +187,7 @@ def write_xlsx(ms: MeasureSet, path: Path, drempel: int = DEFAULT_THRESHOLD,
     book = _Book(wb, drempel, suppress)
     book.summary(ms)
     book.definitions(ms)
-    book.regions(ms)
+    book.regions(ms, regions or {})
     book.about(ms)
     wb.close()
 
@@ -194,6 +224,23 @@ class _Book:
             else:
                 ws.write(i, j, v, style)
         self.rows[ws.name] = i + 1
+
+    def columns(self, ws, cols: Sequence[Sequence[object]], fmts: Sequence[str | None]
+                ) -> None:
+        """Rows below the last from column lists (same cell rules as :meth:`append`)."""
+        first = self.rows[ws.name]
+        for j, (col, fmt) in enumerate(zip(cols, fmts, strict=True)):
+            style = self._format(fmt)
+            for i, v in enumerate(col, start=first):
+                if v is None:
+                    continue
+                if isinstance(v, str):
+                    ws.write_string(i, j, v)
+                elif isinstance(v, int | float):
+                    ws.write_number(i, j, v, style)
+                else:
+                    ws.write(i, j, v)
+        self.rows[ws.name] = first + max((len(c) for c in cols), default=0)
 
     def _format(self, fmt: str | None) -> object:
         if fmt is None:
@@ -234,7 +281,9 @@ class _Book:
             self.append(wd, [key, dd["label"], dd["definitie"], dd["eenheid"], dd["beter"] or "",
                              "ja" if dd["gemodelleerd"] else "nee", dd["familie"], dd["niveau"]])
 
-    def regions(self, ms: MeasureSet) -> None:
+    def regions(self, ms: MeasureSet, published: Mapping[str, pd.DataFrame]) -> None:
+        """One sheet per division; ``published``: region tables already through
+        :func:`_published` (by slug), computed here when absent."""
         names: set[str] = set()
         for d in ms.divisions:
             title = d.slug[:31]
@@ -243,15 +292,16 @@ class _Book:
                 title = f"{d.slug[:28]}-{i}"
                 i += 1
             names.add(title)
-            df = _published(ms, d.regions, self.drempel, self.suppress)
+            df = published.get(d.slug)
+            if df is None:
+                df = _published(ms, d.regions, self.drempel, self.suppress)
             cols = list(df.columns)
             fmts = [NUMBER_FORMATS.get(ms.definitions[c].eenheid) if c in ms.definitions
                     else None for c in cols]
             wr = self.sheet(title, "C2", [28 if j < 2 else 14 for j in range(len(cols))])
             self.append(wr, ["Regio", "Naam"] + [ms.definitions[c].label if c in ms.definitions
                                                  else c for c in cols[2:]], header=True)
-            for rec in df.itertuples(index=False):
-                self.append(wr, [self.cell(_cell(v), f) for v, f in zip(rec, fmts, strict=True)])
+            self.columns(wr, [[_cell(v) for v in col] for col in _records_columns(df)], fmts)
 
     def about(self, ms: MeasureSet) -> None:
         wa = self.sheet("Over", None, [18, 80])

@@ -10,7 +10,8 @@ B's. A funderend division is compared with the status quo PO (PO pupils) and VO 
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from nabij.measures.congruentie import adjusted_rand_index
 from nabij.measures.context import DivisionView
@@ -53,7 +54,10 @@ def match(old: DivisionView, new: DivisionView, w: np.ndarray) -> np.ndarray:
     """For each new region the old region it continues (-1 if none)."""
     table = np.zeros((old.R, new.R))
     np.add.at(table, (old.rid, new.rid), w + 1e-9)
-    rows, cols = linear_sum_assignment(table, maximize=True)
+    # every pair is an edge (weights shifted by 1, which leaves the best full matching of the
+    # smaller side unchanged); csgraph's LAPJVsp instead of scipy.optimize, whose import alone
+    # costs more than all measures of a division
+    rows, cols = min_weight_full_bipartite_matching(csr_matrix(table + 1.0), maximize=True)
     out = np.full(new.R, -1)
     keep = table[rows, cols] > 0
     out[cols[keep]] = rows[keep]
