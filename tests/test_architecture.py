@@ -20,7 +20,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "nabij"
 # Lower rank = earlier in the flow. A module may import only from its own rank or lower.
 RANK = {
     "tables": 0, "errors": 0, "privacy": 0, "validation": 0, "fileio": 0, "defaults": 0,
-    "sectors": 0, "io": 0, "geodesy": 0,
+    "sectors": 0, "io": 0, "geodesy": 0, "parallel": 0,
     "sources": 1,
     "atlas": 2,
     "divisions": 3,

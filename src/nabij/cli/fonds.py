@@ -7,7 +7,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from nabij.cli.output import DREMPEL, NO_SUPPRESS, atlas_identity, command_output, privacy
+from nabij.cli.output import (
+    DREMPEL,
+    NO_SUPPRESS,
+    atlas_identity,
+    command_output,
+    open_atlas,
+    privacy,
+)
 from nabij.cli.progress import console
 from nabij.defaults import FUND_REGIONS, FUND_UNITS
 from nabij.errors import InputError
@@ -123,12 +130,11 @@ def verdeel(
     eigen bronnen, en alle regio's samen tot de som van de bronnen. Leerlingaantallen komen uit
     de (gemodelleerde) leerlingstromen van de atlas.
     """
-    from nabij.atlas import Atlas
     from nabij.fund import load_definition
 
     drempel = privacy(drempel, no_suppress)
     definition = load_definition(definitie)
-    atlas = Atlas.load(atlas_dir)
+    atlas = open_atlas(atlas_dir)
     result = run_fund(definition, atlas, niveau, regio, huidig, besparing, besparing_vanaf,
                       drempel)
     result.suppress = not no_suppress
@@ -193,9 +199,8 @@ def controleer(
 
     d = load_definition(definitie)
     if atlas_dir is not None:
-        from nabij.atlas import Atlas
 
-        atlas = Atlas.load(atlas_dir)
+        atlas = open_atlas(atlas_dir)
         d.check_codes(set(atlas.gemeenten["gemeente"].astype(str)),
                       set(atlas.swv["swv"].astype(str))
                       | set(atlas.jeugdregios["jeugdregio"].astype(str)))

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from nabij.cli.output import open_atlas
 from nabij.cli.progress import console, steps
 from nabij.errors import InputError, Problem
 from nabij.privacy import DEFAULT_THRESHOLD, check_threshold
@@ -29,7 +30,6 @@ INDICATOREN = typer.Option(None, "--indicatoren", help="Eigen indicatorcatalogus
 
 def _load(atlas_dir: Path, data: Path | None, indeling: Path | None, sector: str,
           register: Path | None, indicatoren: Path | None, step):
-    from nabij.atlas import Atlas
     from nabij.monitor.catalogue import load_catalogue
     from nabij.monitor.inputs import division_for, history_for, register_for
     from nabij.sectors import parse_sector
@@ -38,7 +38,7 @@ def _load(atlas_dir: Path, data: Path | None, indeling: Path | None, sector: str
     step("atlas laden")
     # checksums are always verified; the tables were validated when the atlas was built, so
     # re-validating them (most of the loading time on the real Netherlands) is skipped
-    atlas = Atlas.load(atlas_dir, validate=False)
+    atlas = open_atlas(atlas_dir)
     cat = load_catalogue(indicatoren)
     step("reeksen lezen")
     history = history_for(atlas, data)

@@ -9,6 +9,7 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from nabij.cli.output import open_atlas
 from nabij.cli.progress import console, steps
 from nabij.defaults import (
     FRONT_CHANGE_WEIGHTS,
@@ -124,7 +125,6 @@ def register(app: typer.Typer) -> None:
         school gaan), de afstand tot de dichtstbijzijnde voorziening binnen de
         eigen regio, verandering ten opzichte van nu en het aantal regio's.
         """
-        from nabij.atlas import Atlas
         from nabij.divisions.provision import parse_provisions
         from nabij.optimize import Regionalizer
 
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
             problems.append(Problem(f"--methode '{methode}': kies {', '.join(METHODEN)}"))
         if problems:
             raise InputError("Ongeldige opties voor nabij optimize", problems)
-        atlas = Atlas.load(atlas_dir)
+        atlas = open_atlas(atlas_dir)
         if max_leerlingen is None:
             from nabij.divisions.scale import largest_status_quo
 

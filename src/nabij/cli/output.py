@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -19,12 +20,24 @@ DREMPEL = typer.Option(DEFAULT_THRESHOLD, "--drempel",
 NO_SUPPRESS = typer.Option(False, "--no-suppress",
                            help="Kleine aantallen niet afschermen. Alleen voor intern gebruik: "
                            "alle uitvoer wordt gemarkeerd als 'niet voor publicatie'.")
+if TYPE_CHECKING:
+    from nabij.atlas import Atlas
+
 MARK_FILE = "NIET-VOOR-PUBLICATIE.txt"
 
 
 def privacy(drempel: int | None, no_suppress: bool) -> int:
     """The checked privacy threshold (exit 2 with a Dutch message when too low)."""
     return check_threshold(drempel, suppress=not no_suppress)
+
+
+def open_atlas(atlas_dir: Path) -> Atlas:
+    """A stored atlas for a command: every file's checksum is verified, the tables are not
+    validated again (nabij validated them when it wrote the atlas; ``nabij atlas validate``
+    checks them in full)."""
+    from nabij.atlas import Atlas
+
+    return Atlas.load(atlas_dir, validate=False)
 
 
 def atlas_identity(atlas_dir: Path) -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from nabij.cli.output import command_output, privacy
+from nabij.cli.output import command_output, open_atlas, privacy
 from nabij.cli.progress import console, steps
 from nabij.errors import InputError, Problem
 
@@ -31,13 +31,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Maak het rapport: één HTML-bestand dat offline werkt, met kaarten, grafieken en
         tabellen in het Nederlands, plus rapport.xlsx en indelingen.geojson ernaast."""
-        from nabij.atlas import Atlas
         from nabij.atlas.store import read_manifest
         from nabij.report import load_measures, write_all
 
         with steps("Rapport maken", 3) as step:
             step("atlas laden")
-            atlas = Atlas.load(atlas_dir)
+            atlas = open_atlas(atlas_dir)
             manifest = read_manifest(atlas_dir)
             step("maatstaven lezen")
             measures = load_measures(measures_dir)

@@ -7,9 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from nabij.atlas import Atlas
 from nabij.atlas.distance import StraightLineDetour
-from nabij.cli.output import atlas_identity, command_output, privacy
+from nabij.cli.output import atlas_identity, command_output, open_atlas, privacy
 from nabij.cli.progress import console, steps
 from nabij.defaults import (
     DETOUR_FACTOR,
@@ -131,7 +130,7 @@ def compare_cmd(
     names = _names(scenario)
     options = _options(fusie_drempel, s1_aandeel, voorzieningen, None, uitzondering,
                        s1_keten_aandeel)
-    atlas = Atlas.load(atlas_dir)
+    atlas = open_atlas(atlas_dir)
     with steps("Scenario's bouwen", len(names) if names else None) as step:
         divisions = build_scenarios(atlas, names, options, progress=step)
     with steps("Meten", len(divisions) + 1) as step:
@@ -168,7 +167,7 @@ def build_cmd(
 
     if sector is not None:
         sector = parse_sector(sector).code
-    atlas = Atlas.load(atlas_dir)
+    atlas = open_atlas(atlas_dir)
     options = _options(fusie_drempel, s1_aandeel, voorzieningen, sector, uitzondering,
                        s1_keten_aandeel)
     divisions = build_scenario(atlas, scenario, options)

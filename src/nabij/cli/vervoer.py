@@ -7,7 +7,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from nabij.cli.output import DREMPEL, NO_SUPPRESS, atlas_identity, command_output, privacy
+from nabij.cli.output import (
+    DREMPEL,
+    NO_SUPPRESS,
+    atlas_identity,
+    command_output,
+    open_atlas,
+    privacy,
+)
 from nabij.cli.progress import console
 from nabij.defaults import DETOUR_FACTOR
 from nabij.errors import InputError
@@ -86,13 +93,12 @@ def kosten(
     Gekalibreerd op de Monitor leerlingenvervoer 2024: 75.000 leerlingen, € 299 mln,
     € 3.978 per vervoerde leerling (2023/24).
     """
-    from nabij.atlas import Atlas
     from nabij.cli.fonds import resolve_level
     from nabij.transport import transport_costs
 
     drempel = privacy(drempel, no_suppress)
     params = _params(afstandsgrens, vast_aandeel, snelheid, omrijfactor)
-    atlas = Atlas.load(atlas_dir)
+    atlas = open_atlas(atlas_dir)
     level = resolve_level(niveau, atlas) if niveau else None
     result = transport_costs(atlas, params, level=level, threshold=drempel)
     result.suppress = not no_suppress
@@ -146,7 +152,6 @@ def watals(
     afstandsbesparing). Uitkomst per woongemeente: kilometers, reistijd en euro's per jaar;
     besparing.csv kan met 'nabij fonds verdeel --besparing' terug in het fonds.
     """
-    from nabij.atlas import Atlas
     from nabij.cli.fonds import resolve_level
     from nabij.transport.whatif import Closure, Provision, parse_place, read_provisions, what_if
 
@@ -156,7 +161,7 @@ def watals(
         raise InputError("geef --voorziening FILE.csv, --plaats of --sluit op")
     if not 0 <= ruimte <= 1:
         raise InputError("--ruimte moet tussen 0 en 1 liggen")
-    atlas = Atlas.load(atlas_dir)
+    atlas = open_atlas(atlas_dir)
     adds: list = []
     closes: list = []
     if voorziening is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ from nabij.measures import (
 from nabij.measures.combined import STATUS_QUO_FUNDEREND, combined_summary
 from nabij.measures.context import DivisionView, MeasureContext
 from nabij.measures.definitions import FLOWS, SCHOOLS, Definition, Params, Part, num
+from nabij.parallel import fork_map
 
 FAMILIES = (size, drukte, grensverkeer, dekkend, thuisnabijheid, congruentie,
             doorgaande_lijn, verandering, verschillen)
@@ -147,6 +149,44 @@ def front_summary(atlas: Atlas, divisions: Sequence[Division], params: Params | 
     return out
 
 
+def _partner(d: Division, divisions: Sequence[Division],
+             view: Callable[[Division], DivisionView],
+             sq: dict[str, DivisionView]) -> DivisionView | None:
+    """The other-sector view measured with ``d`` (its scenario sibling, else the status quo)."""
+    partner_div = _pair(divisions, d)
+    if partner_div is not None:
+        return view(partner_div)
+    return sq[{"PO": "VO", "VO": "PO"}[d.sector]] if d.sector != "PO+VO" else None
+
+
+def _measure_division(v: DivisionView, partner: DivisionView | None,
+                      sq: dict[str, DivisionView], params: Params, summary_keys: list[str],
+                      defs: dict[str, Definition]
+                      ) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every measure family of one division: summary, regions, thuisnabijheid, grensverkeer."""
+    parts: list[Part] = [
+        size.measure(v, params),
+        drukte.measure(v, params, partner),
+        grensverkeer.measure(v, params),
+        dekkend.measure(v, params),
+        thuisnabijheid.measure(v, params),
+        congruentie.measure(v, params),
+        doorgaande_lijn.measure(v, partner, params),
+        verandering.measure(v, sq, params),
+        verschillen.measure(v, params),
+    ]
+    regions: dict[str, np.ndarray | list] = {"regio": list(v.regions), "naam": v.names}
+    summary: dict[str, float | None] = {}
+    tables: dict[str, pd.DataFrame] = {}
+    for part in parts:
+        regions |= part.regions
+        summary |= part.summary
+        tables |= part.tables
+    return ({k: num(summary.get(k)) for k in summary_keys},
+            _integers(pd.DataFrame(regions), defs), tables["thuisnabijheid"],
+            tables["grensverkeer"])
+
+
 def measure_all(
     atlas: Atlas,
     divisions: Sequence[Division],
@@ -171,49 +211,30 @@ def measure_all(
     defs = all_definitions(params)
     summary_keys = [k for k, d in defs.items() if d.niveau == "samenvatting"]
     views: dict[int, DivisionView] = {}
+
+    def view(d: Division) -> DivisionView:
+        return views.setdefault(id(d), ctx.view(d))
+
+    main = os.getpid()
+
+    def one(d: Division) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        if progress and os.getpid() == main:  # a forked child leaves the screen alone
+            progress(d.name)
+        return _measure_division(view(d), _partner(d, divisions, view, sq), sq, params,
+                                 summary_keys, defs)
+
+    # half of the divisions are measured by a forked child on the second core
+    results = fork_map(one, list(divisions))
     used: set[str] = set()
     out = []
-    for d in divisions:
-        if progress:
-            progress(d.name)
-        v = views.setdefault(id(d), ctx.view(d))
-        partner_div = _pair(divisions, d)
-        partner: DivisionView | None
-        if partner_div is not None:
-            partner = views.setdefault(id(partner_div), ctx.view(partner_div))
-        else:
-            partner = sq[{"PO": "VO", "VO": "PO"}[d.sector]] if d.sector != "PO+VO" else None
-        parts: list[Part] = [
-            size.measure(v, params),
-            drukte.measure(v, params, partner),
-            grensverkeer.measure(v, params),
-            dekkend.measure(v, params),
-            thuisnabijheid.measure(v, params),
-            congruentie.measure(v, params),
-            doorgaande_lijn.measure(v, partner, params),
-            verandering.measure(v, sq, params),
-            verschillen.measure(v, params),
-        ]
-        regions: dict[str, np.ndarray | list] = {"regio": list(v.regions), "naam": v.names}
-        summary: dict[str, float | None] = {}
-        tables: dict[str, pd.DataFrame] = {}
-        for part in parts:
-            regions |= part.regions
-            summary |= part.summary
-            tables |= part.tables
+    for d, (summary, regions, pc4, flows) in zip(divisions, results, strict=True):
         slug = slugify(d.name)
         base, i = slug, 2
         while slug in used:
             slug, i = f"{base}-{i}", i + 1
         used.add(slug)
-        out.append(DivisionMeasures(
-            division=d,
-            slug=slug,
-            summary={k: num(summary.get(k)) for k in summary_keys},
-            regions=_integers(pd.DataFrame(regions), defs),
-            pc4=tables["thuisnabijheid"],
-            flows=tables["grensverkeer"],
-        ))
+        out.append(DivisionMeasures(division=d, slug=slug, summary=summary, regions=regions,
+                                    pc4=pc4, flows=flows))
     meta = atlas.meta
     sq_pair = [next((d for d in out if d.division.recipe.get("bouwer") == "status_quo"
                      and d.division.sector == sec), None) for sec in ("PO", "VO")]

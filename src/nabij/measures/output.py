@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from nabij.io.atomic import atomic_write, atomic_write_text
-from nabij.io.beside import beside
 from nabij.io.cells import XLSX_AS_TEXT
 from nabij.io.writers import write_csv
-from nabij.measures.engine import MeasureSet
+from nabij.measures.engine import DivisionMeasures, MeasureSet
+from nabij.parallel import beside
 from nabij.privacy import DEFAULT_THRESHOLD, NOT_FOR_PUBLICATION, count_columns, publish
 from nabij.tables import COUNT_UNITS
 
@@ -149,27 +149,41 @@ def write_measures(
     doc["onderdrukt"] = bool(suppress)
     doc.update(stamp or {})
     regions = {d.slug: _published(ms, d.regions, drempel, suppress) for d in ms.divisions}
-    workbook = out / "vergelijking.xlsx"
-    # the workbook (pure-Python XLSX writing) is written by a forked child meanwhile
-    with beside(lambda: atomic_write(workbook, lambda t: write_xlsx(ms, t, drempel, suppress,
-                                                                    regions))):
+
+    def distances(part: Sequence[DivisionMeasures]) -> None:
+        for d in part:
+            _write_distances(ms, d.pc4, out / "thuisnabijheid" / f"{d.slug}.csv", drempel,
+                             suppress)
+
+    def workbook() -> None:
+        atomic_write(out / "vergelijking.xlsx",
+                     lambda t: write_xlsx(ms, t, drempel, suppress, regions))
+        distances(ms.divisions[: len(ms.divisions) // 2])
+
+    # about half of the writing (the workbook, half of the largest CSVs) in a forked child
+    with beside(workbook):
+        distances(ms.divisions[len(ms.divisions) // 2:])
         atomic_write_text(out / INTERNAL / "measures.json",
                           json.dumps(doc, ensure_ascii=False))
         atomic_write_text(out / INTERNAL / "LEESMIJ.txt", INTERNAL_NOTE)
         for d in ms.divisions:
             d.division.to_csv(out / "indelingen" / f"{d.slug}.csv")
             _write_csv(regions[d.slug], out / "regios" / f"{d.slug}.csv")
-            pc4 = d.pc4.copy()
-            for c in pc4.columns:
-                if c.startswith("afstand"):
-                    pc4[c] = pc4[c].round(2)
-            _write_csv(_published(ms, pc4, drempel, suppress),
-                       out / "thuisnabijheid" / f"{d.slug}.csv")
             _write_csv(_published(ms, d.flows, drempel, suppress, [(), ("van",), ("naar",)]),
                        out / "grensverkeer" / f"{d.slug}.csv")
         _write_csv(_published(ms, ms.summary_frame(), drempel, suppress),
                    out / "samenvatting.csv")
     return out
+
+
+def _write_distances(ms: MeasureSet, pc4: pd.DataFrame, path: Path, drempel: int,
+                     suppress: bool) -> None:
+    """``thuisnabijheid/<slug>.csv``: distances to 10 m, children counts published."""
+    pc4 = pc4.copy()
+    for c in pc4.columns:
+        if c.startswith("afstand"):
+            pc4[c] = pc4[c].round(2)
+    _write_csv(_published(ms, pc4, drempel, suppress), path)
 
 
 def write_xlsx(ms: MeasureSet, path: Path, drempel: int = DEFAULT_THRESHOLD,
