@@ -92,7 +92,7 @@ def beside(task: Callable[[], object]) -> Iterator[None]:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         b = os.read(fd, 1 << 20)
         if not b:
