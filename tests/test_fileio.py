@@ -55,3 +55,20 @@ def test_permissions_follow_the_umask(tmp_path: Path, mask: int) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+def test_files_together_moves_all_or_nothing(tmp_path: Path) -> None:
+    from nabij.io.atomic import files_together
+
+    (tmp_path / "rapport.html").write_text("oud")
+    (tmp_path / "rapport.xlsx").write_text("oud")
+    with pytest.raises(RuntimeError), files_together(tmp_path) as tmp:
+        (tmp / "rapport.html").write_text("nieuw")
+        raise RuntimeError("de XLSX mislukt")
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {
+        "rapport.html": "oud", "rapport.xlsx": "oud"}
+    with files_together(tmp_path) as tmp:
+        (tmp / "rapport.html").write_text("nieuw")
+        (tmp / "rapport.xlsx").write_text("nieuw")
+    assert {p.name: p.read_text() for p in tmp_path.iterdir()} == {
+        "rapport.html": "nieuw", "rapport.xlsx": "nieuw"}

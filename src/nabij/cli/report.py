@@ -9,6 +9,7 @@ import typer
 from nabij.cli.output import command_output, open_atlas, privacy
 from nabij.cli.progress import console, steps
 from nabij.errors import InputError, Problem
+from nabij.io.atomic import files_together
 
 
 def register(app: typer.Typer) -> None:
@@ -44,8 +45,11 @@ def register(app: typer.Typer) -> None:
             thr = privacy(drempel if drempel is not None else measures.drempel, False)
             step("rapport schrijven")
             if out.suffix.lower() in (".html", ".htm"):
-                written = write_all(atlas, measures, out, thr, manifest,
-                                    exports=not geen_exports)
+                # all files are made first, then moved in place together
+                with files_together(out.parent) as tmp:
+                    made = write_all(atlas, measures, tmp / out.name, thr, manifest,
+                                     exports=not geen_exports)
+                written = {k: out.parent / p.name for k, p in made.items()}
                 shown = out
             else:
                 with command_output(out, "rapport",

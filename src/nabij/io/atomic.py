@@ -8,8 +8,10 @@ temporary file behind. Written files get normal permissions (``0o666`` minus the
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -54,3 +56,22 @@ def atomic_write_text(path: str | Path, text: str, encoding: str = "utf-8") -> P
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
     """Write ``data`` atomically."""
     return atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+@contextmanager
+def files_together(folder: str | Path) -> Iterator[Path]:
+    """A temporary folder beside ``folder``'s files: write a set of files into it; when the
+    block succeeds each is moved over its namesake in ``folder``, one ``os.replace`` after
+    another, with nothing left to compute in between. When the block fails no file in
+    ``folder`` has changed and the temporary folder is gone."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".nabij-samen-", dir=folder))
+    try:
+        yield tmp
+        for f in sorted(tmp.iterdir()):
+            if f.is_file():
+                os.chmod(f, public_mode())
+                os.replace(f, folder / f.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

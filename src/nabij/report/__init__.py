@@ -3,8 +3,10 @@ exports. Entry point: :func:`write_all` (or :func:`nabij.report.html.write_repor
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
+from nabij.parallel import beside
 from nabij.report.measures_folder import Measures, load_measures
 
 XLSX_NAME = "rapport.xlsx"
@@ -23,20 +25,25 @@ def write_all(atlas, measures: Measures, out: str | Path, threshold: int | None 
     out = Path(out)
     thr = int(threshold if threshold is not None else measures.drempel)
     geo = Geography.from_atlas(atlas)  # one geography: regions are dissolved once, reused
-    written = {"html": html.write_report(atlas, measures, out, thr, manifest, fund,
-                                         transport, whatif, geo=geo)}
-    if exports:
-        pc4_gm = dict(zip(atlas.pc4["pc4"].astype(str), atlas.pc4["gemeente"], strict=True))
+    xlsx, geojson = out.with_name(XLSX_NAME), out.with_name(GEOJSON_NAME)
+
+    def write_exports() -> None:
         import pandas as pd
 
-        pc4_gm = pd.Series(pc4_gm)
+        pc4_gm = pd.Series(dict(zip(atlas.pc4["pc4"].astype(str), atlas.pc4["gemeente"],
+                                    strict=True)))
         gemeenten = {d.slug: content.region_gemeenten(d, pc4_gm, geo.gemeente_names)
                      for d in measures.divisions}
         meta = (manifest or {}).get("meta") or atlas.meta.to_dict()
-        written["xlsx"] = export.write_xlsx(measures, out.with_name(XLSX_NAME), thr, meta,
-                                            gemeenten)
-        written["geojson"] = export.write_geojson(measures, geo, out.with_name(GEOJSON_NAME),
-                                                  thr)
+        export.write_xlsx(measures, xlsx, thr, meta, gemeenten)
+        export.write_geojson(measures, geo, geojson, thr)
+
+    # the exports are written by a forked child while the HTML is rendered
+    with beside(write_exports) if exports else contextlib.nullcontext():
+        written = {"html": html.write_report(atlas, measures, out, thr, manifest, fund,
+                                             transport, whatif, geo=geo)}
+    if exports:
+        written |= {"xlsx": xlsx, "geojson": geojson}
     return written
 
 
