@@ -36,6 +36,7 @@ from nabij.divisions.provision import (
 )
 from nabij.errors import InputError, Problem
 from nabij.io.numbers import nl_int, nl_number
+from nabij.parallel import fork_map
 from nabij.sectors import SECTORS
 
 
@@ -168,9 +169,10 @@ def _optimaal(atlas: Atlas, o: ScenarioOptions) -> list[Division]:
     per_point = (float(total) / len(FRONT_CHANGE_WEIGHTS) if total is not None
                  else SCENARIO_FRONT_TIME_PER_POINT_S)
     seed = int(o.extra.get("optimaal_seed", OPTIMIZE_SEED))
+    # the fronts of the sectors are independent: a forked child computes some of them
+    fronts = fork_map(lambda sector: _front(atlas, sector, o, per_point, seed), list(SECTORS))
     out = []
-    for sector, label in ((code, s.label) for code, s in SECTORS.items()):
-        f, note = _front(atlas, sector, o, per_point, seed)
+    for (f, note), label in zip(fronts, (s.label for s in SECTORS.values()), strict=True):
         extra = {"toelichting": note, "min_leerlingen_gevraagd": o.fusie_threshold} \
             if note else {}
         out.append(optimum_division(f, f"Optimaal {label}").renamed(f"Optimaal {label}",

@@ -81,12 +81,15 @@ def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int
         divisions = build_scenarios(atlas, options=quick,
                                     progress=lambda name: step(f"scenario {name}"))
         ms = measure_all(atlas, divisions, progress=lambda name: step(f"meten: {name}"))
-        written = _write_results(run, atlas, ms, drempel, no_suppress, fonds, step)
-        step("monitor schrijven")
         from nabij.cli.monitor import demo_monitor
+        from nabij.parallel import beside
 
-        written = {"monitor": demo_monitor(atlas, run.path / "monitor.html", data, drempel),
-                   **written}
+        monitor = run.path / "monitor.html"
+        # the monitor needs only the atlas: a forked child writes it meanwhile
+        with beside(lambda: demo_monitor(atlas, monitor, data, drempel)):
+            written = _write_results(run, atlas, ms, drempel, no_suppress, fonds, step)
+        step("monitor schrijven")
+        written = {"monitor": monitor, **written}
     return {k: out / p.relative_to(run.path) for k, p in written.items()}
 
 

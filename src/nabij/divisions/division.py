@@ -48,6 +48,11 @@ class Division:
         object.__setattr__(self, "recipe", MappingProxyType(dict(self.recipe)))
         object.__setattr__(self, "region_names", MappingProxyType(dict(self.region_names)))
 
+    def __reduce__(self) -> tuple:
+        # picklable (a forked worker sends divisions back): the read-only views as dicts
+        return (type(self), (self.name, self.sector, self.assignment, dict(self.recipe),
+                             dict(self.region_names)))
+
     @property
     def regions(self) -> list[str]:
         """Region codes, sorted."""
