@@ -46,8 +46,8 @@ def register(app: typer.Typer) -> None:
             step("rapport schrijven")
             if out.suffix.lower() in (".html", ".htm"):
                 # all files are made first, then moved in place together
-                with files_together(out.parent) as tmp:
-                    made = write_all(atlas, measures, tmp / out.name, thr, manifest,
+                with files_together(out.parent) as folder:
+                    made = write_all(atlas, measures, folder / out.name, thr, manifest,
                                      exports=not geen_exports)
                 written = {k: out.parent / p.name for k, p in made.items()}
                 shown = out
