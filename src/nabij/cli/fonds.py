@@ -7,14 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from nabij.cli.output import (
-    DREMPEL,
-    NO_SUPPRESS,
-    atlas_identity,
-    command_output,
-    open_atlas,
-    privacy,
-)
+from nabij.cli import output as cli_output
+from nabij.cli.output import DREMPEL, NO_SUPPRESS, command_output, privacy
 from nabij.cli.progress import console
 from nabij.defaults import FUND_REGIONS, FUND_UNITS
 from nabij.errors import InputError
@@ -134,11 +128,11 @@ def verdeel(
 
     drempel = privacy(drempel, no_suppress)
     definition = load_definition(definitie)
-    atlas = open_atlas(atlas_dir)
+    atlas = cli_output.open_atlas(atlas_dir)
     result = run_fund(definition, atlas, niveau, regio, huidig, besparing, besparing_vanaf,
                       drempel)
     result.suppress = not no_suppress
-    with command_output(out, "fonds", atlas_checksum=atlas_identity(atlas_dir),
+    with command_output(out, "fonds", atlas_checksum=cli_output.atlas_identity(atlas_dir),
                         no_suppress=no_suppress) as run:
         paths = result.write(run.path)
     s = result.summary()
@@ -200,7 +194,7 @@ def controleer(
     d = load_definition(definitie)
     if atlas_dir is not None:
 
-        atlas = open_atlas(atlas_dir)
+        atlas = cli_output.open_atlas(atlas_dir)
         d.check_codes(set(atlas.gemeenten["gemeente"].astype(str)),
                       set(atlas.swv["swv"].astype(str))
                       | set(atlas.jeugdregios["jeugdregio"].astype(str)))
