@@ -6,7 +6,9 @@ Without arguments it needs no files and no downloads: it builds the synthetic co
 
 from __future__ import annotations
 
+import contextlib
 import time
+from functools import partial
 from pathlib import Path
 
 import typer
@@ -97,6 +99,7 @@ def _write_results(run, atlas, ms, drempel: int, no_suppress: bool, fonds: bool,
                    ) -> dict[str, Path]:
     from nabij.atlas.store import read_manifest
     from nabij.measures import write_measures
+    from nabij.parallel import beside
     from nabij.report import load_measures, write_all
 
     step("maatstaven schrijven")
@@ -105,13 +108,16 @@ def _write_results(run, atlas, ms, drempel: int, no_suppress: bool, fonds: bool,
     fund = transport = None
     if fonds:
         fund, transport = _optional_fund(atlas, step)
-        if fund is not None and hasattr(fund, "write"):
-            fund.threshold, fund.suppress = drempel, not no_suppress
-            fund.write(run.path / "fonds")
-    step("rapport schrijven")
-    measures = load_measures(run.path / "maatstaven")
-    return write_all(atlas, measures, run.path / "rapport.html", drempel,
-                     read_manifest(run.path / "atlas"), fund=fund, transport=transport)
+    writing: contextlib.AbstractContextManager = contextlib.nullcontext()
+    if fund is not None and hasattr(fund, "write"):
+        fund.threshold, fund.suppress = drempel, not no_suppress
+        # the fund's files are written by a forked child while the report is made
+        writing = beside(partial(fund.write, run.path / "fonds"))
+    with writing:
+        step("rapport schrijven")
+        measures = load_measures(run.path / "maatstaven")
+        return write_all(atlas, measures, run.path / "rapport.html", drempel,
+                         read_manifest(run.path / "atlas"), fund=fund, transport=transport)
 
 
 def register(app: typer.Typer) -> None:
