@@ -89,3 +89,18 @@ def test_beside_kills_the_child_when_the_parent_fails(tmp_path: Path) -> None:
 
     time.sleep(2.5)
     assert not marker.exists()
+
+
+def test_progress_only_from_the_parent() -> None:
+    seen: list[str] = []
+    report = parallel.parent_only(seen.append)
+
+    def work(x: int) -> int:
+        report(f"stap {x}")
+        return x
+
+    assert parallel.fork_map(work, [1, 2, 3, 4]) == [1, 2, 3, 4]
+    if parallel._forkable():
+        assert seen == ["stap 1", "stap 2"]  # the child's half reported nothing here
+    else:
+        assert seen == ["stap 1", "stap 2", "stap 3", "stap 4"]

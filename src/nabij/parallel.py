@@ -140,3 +140,15 @@ def fork_map(func: Callable[[T], R], items: Sequence[T]) -> list[R]:
     else:
         second = [func(x) for x in items[half:]]
     return first + second
+
+
+def parent_only(report: Callable[[str], object] | None) -> Callable[[str], None]:
+    """``report`` (a progress callback) as called from work that :func:`fork_map` may run in a
+    child: only the process that made this wrapper reports; a forked child stays quiet."""
+    parent = os.getpid()
+
+    def call(message: str) -> None:
+        if report is not None and os.getpid() == parent:
+            report(message)
+
+    return call

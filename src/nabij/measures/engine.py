@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -27,7 +26,7 @@ from nabij.measures import (
 from nabij.measures.combined import STATUS_QUO_FUNDEREND, combined_summary
 from nabij.measures.context import DivisionView, MeasureContext
 from nabij.measures.definitions import FLOWS, SCHOOLS, Definition, Params, Part, num
-from nabij.parallel import fork_map
+from nabij.parallel import fork_map, parent_only
 
 FAMILIES = (size, drukte, grensverkeer, dekkend, thuisnabijheid, congruentie,
             doorgaande_lijn, verandering, verschillen)
@@ -215,11 +214,10 @@ def measure_all(
     def view(d: Division) -> DivisionView:
         return views.setdefault(id(d), ctx.view(d))
 
-    main = os.getpid()
+    report = parent_only(progress)
 
     def one(d: Division) -> tuple[dict, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        if progress and os.getpid() == main:  # a forked child leaves the screen alone
-            progress(d.name)
+        report(d.name)
         return _measure_division(view(d), _partner(d, divisions, view, sq), sq, params,
                                  summary_keys, defs)
 
