@@ -266,12 +266,7 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_output(atlas_dir: Path, work: P
     old = tree(out)
     codes = []
     # Interrupt at fractions of an uninterrupted run's duration on this machine, so the five
-    # moments spread over building, writing and swapping however fast or loaded it is. Before
-    # the interpreter has started nabij (its own start-up, measured with --help, with margin)
-    # Python itself handles Ctrl-C: not what this test is about.
-    started = time.monotonic()
-    assert run("--help").returncode == 0
-    startup = 1.5 * (time.monotonic() - started)
+    # moments spread over start-up, building, writing and swapping however fast or loaded it is.
     started = time.monotonic()
     full = run("atlas", "demo", "--schaal", "0.05", "--seed", "7", "--out", str(out))
     duration = time.monotonic() - started
@@ -279,7 +274,7 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_output(atlas_dir: Path, work: P
     old = tree(out)
     for fraction in (0.1, 0.3, 0.5, 0.7, 0.9):
         p = _start("atlas", "demo", "--schaal", "0.05", "--seed", "7", "--out", str(out))
-        delay = startup + fraction * max(duration - startup, 0.0)
+        delay = fraction * duration
         time.sleep(delay)
         p.send_signal(signal.SIGINT)
         _, err = p.communicate(timeout=120)
@@ -287,6 +282,11 @@ def test_ctrl_c_exits_130_and_keeps_the_previous_output(atlas_dir: Path, work: P
         if p.returncode == 0:  # finished before the signal: the new atlas is complete
             assert output_problems(out) == []
             old = tree(out)
+            continue
+        if p.returncode == 1 and "init_import_site" in err:
+            # Ctrl-C while the interpreter itself was still starting (a loaded machine): Python
+            # stops before nabij runs; nothing may have been touched
+            assert tree(out) == old and not leftovers(out)
             continue
         assert p.returncode == 130, (p.returncode, err[-2000:])
         assert "afgebroken" in err and "Traceback" not in err
