@@ -29,6 +29,14 @@ def indicator_choices(region, blank: str | None = None) -> list[tuple[str, str]]
     return ([("", blank)] if blank else []) + out
 
 
+def _add_problems(form: forms.Form, e: TargetProblems, field_of: dict[str, str]) -> None:
+    """The monitor's Dutch messages on the form field they concern (else on the form)."""
+    for column, messages in e.errors.items():
+        name = field_of.get(column, column)
+        for m in messages:
+            form.add_error(name if name in form.fields else None, m)
+
+
 class TargetForm(AccessibleForm):
     """Add or change a target (the fields of a row of the monitor's targets file)."""
 
@@ -76,10 +84,7 @@ class TargetForm(AccessibleForm):
         try:
             self.spec, self.resolved = check_target(self.region, fields)
         except TargetProblems as e:
-            for column, messages in e.errors.items():
-                name = FIELD_OF.get(column, column)
-                for m in messages:
-                    self.add_error(None if name not in self.fields else name, m)
+            _add_problems(self, e, FIELD_OF)
             return data
         self._check_unique(fields["indicator"])
         return data
@@ -150,9 +155,7 @@ class NoteForm(AccessibleForm):
             self.day = check_note(self.region, data.get("indicator", ""), data["datum"],
                                     data["tekst"], "")
         except TargetProblems as e:
-            for column, messages in e.errors.items():
-                for m in messages:
-                    self.add_error(column if column in self.fields else None, m)
+            _add_problems(self, e, {})
         return data
 
     def save(self, user):

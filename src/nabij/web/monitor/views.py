@@ -86,13 +86,24 @@ def target_new(request: HttpRequest, rpk: int):
     return _form_page(request, form, region, "Doel instellen", "Doel vastleggen", INTRO)
 
 
-@login_required
-def target_edit(request: HttpRequest, pk: int):
+def _running_target(request: HttpRequest, pk: int, ended: str
+                    ) -> tuple[Target, HttpResponse | None]:
+    """A target the user may manage; with a redirect (and ``ended`` as message) when the
+    target has already ended."""
     t = _target(request, pk)
     require(request.user, "monitor.manage", t)
-    if t.ended_on is not None:
-        messages.error(request, "Dit doel is beëindigd en kan niet meer worden gewijzigd.")
-        return redirect("monitor:region", rpk=t.region_id)
+    if t.ended_on is None:
+        return t, None
+    messages.error(request, ended)
+    return t, redirect("monitor:region", rpk=t.region_id)
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int):
+    t, gone = _running_target(request, pk,
+                              "Dit doel is beëindigd en kan niet meer worden gewijzigd.")
+    if gone is not None:
+        return gone
     initial = {**fields_of(t), "soort": RULE if t.regel else "waarde"}
     form = TargetForm(request.POST or None, region=t.region, instance=t, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -105,11 +116,9 @@ def target_edit(request: HttpRequest, pk: int):
 
 @login_required
 def target_end(request: HttpRequest, pk: int):
-    t = _target(request, pk)
-    require(request.user, "monitor.manage", t)
-    if t.ended_on is not None:
-        messages.error(request, "Dit doel is al beëindigd.")
-        return redirect("monitor:region", rpk=t.region_id)
+    t, gone = _running_target(request, pk, "Dit doel is al beëindigd.")
+    if gone is not None:
+        return gone
     form = EndTargetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
