@@ -149,13 +149,12 @@ class NoteForm(AccessibleForm):
     def clean(self):
         super().clean()
         data = self.cleaned_data
-        if self.errors:
-            return data
-        try:
-            self.day = check_note(self.region, data.get("indicator", ""), data["datum"],
-                                    data["tekst"], "")
-        except TargetProblems as e:
-            _add_problems(self, e, {})
+        if not self.errors:  # the monitor checks the note once its fields are valid
+            try:
+                self.day = check_note(self.region, data.get("indicator", ""), data["datum"],
+                                      data["tekst"], "")
+            except TargetProblems as e:
+                _add_problems(self, e, {})
         return data
 
     def save(self, user):
