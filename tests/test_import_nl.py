@@ -226,3 +226,20 @@ def test_build_atlas_validates(atlas) -> None:
     assert atlas.geometry is not None and len(atlas.geometry) == 342
     flows = atlas.stromen.groupby("soort")["leerlingen"].sum()
     assert flows["BAO"] == pytest.approx(CBS_2023["BAO"], rel=0.02)
+
+
+def test_exported_real_atlas_builds_again(atlas, tmp_path) -> None:
+    """Every gemeente is a (Multi)Polygon (a geometry repair can leave lines or points in a
+    GeometryCollection, which the folder format refuses), so an exported real atlas reads
+    back through ``atlas build --from`` with the same gemeenten."""
+    from nabij.atlas import build_atlas
+    from nabij.sources.folder import read_folder
+
+    assert {g.geom_type for g in atlas.geometry.values()} <= {"Polygon", "MultiPolygon"}
+    from nabij.sources.folder import write_folder
+
+    folder = tmp_path / "uit"
+    write_folder(dict(atlas.tables), folder, geometry=atlas.geometry, meta=atlas.meta.to_dict())
+    again = build_atlas(read_folder(folder))
+    assert list(again.gemeenten["gemeente"]) == list(atlas.gemeenten["gemeente"])
+    assert len(again.geometry) == 342

@@ -44,11 +44,23 @@ def read_gemeente_polygons(data_dir: Path) -> dict[str, BaseGeometry]:
         code = str((f.get("properties") or {}).get("gemeenteCode", ""))
         if not code.startswith("GM") or not f.get("geometry"):
             raise bad_file(GEMEENTEN_GEOJSON, "feature zonder gemeenteCode of geometrie")
-        geom = shape(f["geometry"])
-        if not geom.is_valid:
-            geom = shapely.make_valid(geom)
-        out[code] = geom
+        out[code] = valid_polygon(shape(f["geometry"]))
     return out
+
+
+def valid_polygon(geom: BaseGeometry) -> BaseGeometry:
+    """A valid (Multi)Polygon: repaired when invalid, keeping only the polygonal parts (a
+    repair can leave slivers as lines or points in a GeometryCollection, which the atlas'
+    folder format rightly refuses)."""
+    if geom.is_valid:
+        return geom
+    fixed = shapely.make_valid(geom)
+    if fixed.geom_type in ("Polygon", "MultiPolygon"):
+        return fixed
+    polygons = [p for part in shapely.get_parts(fixed)
+                for p in (part.geoms if part.geom_type == "MultiPolygon" else [part])
+                if p.geom_type == "Polygon"]
+    return polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
 
 
 def read_koppelcodes(data_dir: Path) -> pd.DataFrame:
@@ -93,9 +105,7 @@ def decode_topojson(topo: dict, name: str) -> list[tuple[dict, BaseGeometry]]:
             geom = MultiPolygon([polygon(p) for p in g["arcs"]])
         else:
             continue
-        if not geom.is_valid:
-            geom = shapely.make_valid(geom)
-        out.append((g.get("properties") or {}, geom))
+        out.append((g.get("properties") or {}, valid_polygon(geom)))
     return out
 
 
