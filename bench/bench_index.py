@@ -8,6 +8,8 @@ after so that machine load hits both alike. Medians of ``--runs`` runs, seconds:
 * ``meten 1``: all measures of one national division (status quo PO) on the real
   Netherlands, in process, after one warm-up call (median of 7 calls per process);
 * ``atlas laden``: ``Atlas.load`` of the real Netherlands store (in process);
+* ``atlas bouwen`` / ``atlas importeren``: ``build_atlas`` of the synthetic country (scale 1)
+  and of the real Netherlands, in process, imports not counted;
 * ``scenario compare``: ``nabij scenario compare`` of the 10 built-in divisions without the
   optimizer on the real Netherlands, end to end (a fresh ``python -m nabij`` process);
 * ``demo``: ``nabij demo`` on the synthetic country, end to end (``--skip-demo`` skips it).
@@ -47,6 +49,25 @@ import sys, time
 t = time.perf_counter()
 from nabij.atlas import Atlas
 Atlas.load(sys.argv[1])
+print(time.perf_counter() - t)
+"""
+
+BUILD_SYNTHETIC = """
+import time
+from nabij.atlas import build_atlas
+from nabij.sources.synthetic import synthetic_country
+t = time.perf_counter()
+build_atlas(synthetic_country(seed=2024, scale=1.0))
+print(time.perf_counter() - t)
+"""
+
+IMPORT_NL = """
+import sys, time
+from pathlib import Path
+from nabij.atlas import build_atlas
+from nabij.sources.nl import import_nl
+t = time.perf_counter()
+build_atlas(import_nl(Path(sys.argv[1])))
 print(time.perf_counter() - t)
 """
 
@@ -95,6 +116,10 @@ def main() -> None:
             cases = {
                 "meten 1 (echt NL)": lambda src=src, store=store: py(src, MEASURE_ONE, store),
                 "atlas laden (echt NL)": lambda src=src, store=store: py(src, LOAD, store),
+                "atlas bouwen (synthetisch, schaal 1, zonder imports)":
+                    lambda src=src: py(src, BUILD_SYNTHETIC),
+                "atlas importeren (echt NL, zonder imports)":
+                    lambda src=src: py(src, IMPORT_NL, str(args.data)),
                 "scenario compare zonder optimalisator (echt NL)": lambda src=src, store=store,
                 label=label, i=i: wall(
                     src, "scenario", "compare", "--atlas", store, "--out",
