@@ -27,7 +27,10 @@ from openpyxl import load_workbook
 from nabij.io.output import MANIFEST, document_checksum, output_problems, recover
 from nabij.privacy import count_columns
 
-NABIJ = shutil.which("nabij") or str(Path(sys.executable).with_name("nabij"))
+# the entry point installed beside the Python that runs the tests (the venv under test), not
+# whichever ``nabij`` comes first on PATH (another install would be tested instead)
+_BESIDE = Path(sys.executable).with_name("nabij")
+NABIJ = str(_BESIDE) if _BESIDE.exists() else (shutil.which("nabij") or str(_BESIDE))
 ROOT = Path(__file__).resolve().parents[1]
 
 
