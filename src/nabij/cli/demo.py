@@ -16,6 +16,7 @@ import typer
 from nabij.cli.output import DREMPEL, NO_SUPPRESS, atlas_identity, command_output, privacy
 from nabij.cli.progress import console, steps
 from nabij.errors import InputError
+from nabij.parallel import beside
 from nabij.privacy import DEFAULT_THRESHOLD
 
 ATLAS_STEPS = 9  # generate/import + build_atlas's own steps + save
@@ -84,7 +85,6 @@ def run_demo(out: Path, data: Path | None = None, seed: int = 2024, drempel: int
                                     progress=lambda name: step(f"scenario {name}"))
         ms = measure_all(atlas, divisions, progress=lambda name: step(f"meten: {name}"))
         from nabij.cli.monitor import demo_monitor
-        from nabij.parallel import beside
 
         monitor = run.path / "monitor.html"
         # the monitor needs only the atlas: a forked child writes it meanwhile
@@ -99,7 +99,6 @@ def _write_results(run, atlas, ms, drempel: int, no_suppress: bool, fonds: bool,
                    ) -> dict[str, Path]:
     from nabij.atlas.store import read_manifest
     from nabij.measures import write_measures
-    from nabij.parallel import beside
     from nabij.report import load_measures, write_all
 
     step("maatstaven schrijven")
